@@ -1,0 +1,1 @@
+"""The rasa-sdk action server (`rasa run actions`). Submodules are discovered automatically."""

@@ -1,0 +1,143 @@
+"""Actions of the core dialogue: language switch, fallback suggestions, ratings."""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.knowledge import known_topics, topic_question, topic_title
+from actions.language import language_of, pick
+
+logger = logging.getLogger(__name__)
+
+FALLBACK_INTENT = "nlu_fallback"
+MAX_SUGGESTIONS = 3
+# an FAQ topic is worth suggesting when its retrieval confidence reaches this
+MIN_SUGGESTION_CONFIDENCE = 0.05
+
+_TARGET_WORDS = {
+    "en": re.compile(r"\b(ang\w*|engl\w*|eng|en)\b", re.IGNORECASE),
+    "pl": re.compile(r"\b(pol\w*|pl)\b", re.IGNORECASE),
+}
+
+
+def requested_language(text: str, entity_value: Optional[str], current: str) -> str:
+    """The language asked for: named in the text, else given by a button, else the other one."""
+    named = [language for language, pattern in _TARGET_WORDS.items() if pattern.search(text or "")]
+    if len(named) == 1:
+        return named[0]
+    if (text or "").startswith("/") and entity_value in ("pl", "en"):
+        return entity_value
+    return "en" if current == "pl" else "pl"
+
+
+class ActionChangeLanguage(Action):
+    def name(self) -> Text:
+        return "action_change_language"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        message = tracker.latest_message or {}
+        entity = next(tracker.get_latest_entity_values("language"), None)
+        previous = _language_before_latest_message(tracker)
+        target = requested_language(message.get("text", ""), entity, previous)
+        dispatcher.utter_message(response=f"utter_language_now_{target}")
+        return [SlotSet("language", target)]
+
+
+def _language_before_latest_message(tracker: Tracker) -> str:
+    """The slot value before this message's own language detection could overwrite it."""
+    user_turns = [i for i, event in enumerate(tracker.events) if event.get("event") == "user"]
+    value = None
+    for event in tracker.events[: user_turns[-1] if user_turns else len(tracker.events)]:
+        if event.get("event") == "slot" and event.get("name") == "language":
+            value = event.get("value")
+    return value if value in ("pl", "en") else "pl"
+
+
+def _previous_user_intent(tracker: Tracker) -> Optional[str]:
+    user_events = [e for e in tracker.events if e.get("event") == "user"]
+    if len(user_events) < 2:
+        return None
+    return ((user_events[-2].get("parse_data") or {}).get("intent") or {}).get("name")
+
+
+def _suggested_topics(tracker: Tracker) -> List[str]:
+    selector = (tracker.latest_message or {}).get("response_selector") or {}
+    ranking = (selector.get("faq") or {}).get("ranking") or []
+    known = known_topics()
+    topics = []
+    for item in ranking:
+        topic = str(item.get("intent_response_key", "")).split("/", 1)[-1]
+        if topic in known and item.get("confidence", 0) >= MIN_SUGGESTION_CONFIDENCE:
+            topics.append(topic)
+        if len(topics) == MAX_SUGGESTIONS:
+            break
+    return topics
+
+
+class ActionSuggestTopics(Action):
+    """First miss: "Did you mean ...?" with the likeliest topics; second miss in a row: a consultant."""
+
+    def name(self) -> Text:
+        return "action_suggest_topics"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        if _previous_user_intent(tracker) == FALLBACK_INTENT:
+            dispatcher.utter_message(response="utter_offer_consultant")
+            return []
+        topics = _suggested_topics(tracker)
+        if not topics:
+            dispatcher.utter_message(response="utter_default")
+            return []
+        language = language_of(tracker)
+        # a button sends the topic's own first question: retrieval matches it exactly
+        buttons = [
+            {"title": topic_title(topic, language), "payload": topic_question(topic, language)}
+            for topic in topics
+        ]
+        buttons.append(
+            {"title": pick(tracker, pl="Rozmowa z konsultantem", en="Talk to a consultant"), "payload": "/request_human"}
+        )
+        dispatcher.utter_message(response="utter_did_you_mean", buttons=buttons)
+        return []
+
+
+def parse_rating(value: Any) -> Optional[int]:
+    """1-5 from an entity value such as "4", "4/5" or "4 gwiazdki"; None otherwise."""
+    match = re.search(r"\d+", str(value or ""))
+    if not match:
+        return None
+    number = int(match.group())
+    return number if 1 <= number <= 5 else None
+
+
+class ActionRateService(Action):
+    def name(self) -> Text:
+        return "action_rate_service"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        text = (tracker.latest_message or {}).get("text", "")
+        rating = parse_rating(next(tracker.get_latest_entity_values("rating"), None))
+        if rating is None and not text.startswith("/"):
+            rating = parse_rating(text)
+        if rating is None:
+            dispatcher.utter_message(response="utter_ask_rating")
+            return [SlotSet("rating", None)]
+        from services.storage.ratings import save_rating
+
+        channel = (tracker.get_latest_input_channel() or "unknown")
+        save_rating(None, tracker.sender_id, rating, channel)
+        dispatcher.utter_message(response="utter_rating_thanks", rating=rating)
+        if rating <= 2:
+            dispatcher.utter_message(response="utter_rating_sorry")
+        return [SlotSet("rating", str(rating))]

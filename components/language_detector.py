@@ -1,0 +1,182 @@
+"""Per-message language identification for Polish and English, trained on our own NLU data.
+
+General-purpose detectors are unreliable on the short domain phrases people type here
+("ulga na start", "zus deadline"), so the detector is a character n-gram classifier trained on
+the project's own training examples, each of which carries its language (see
+`components.training_language`). Its result is emitted as the entity `language`, which fills the
+slot of the same name. Messages with no language-specific content ("ok", "ZUS", "5", emoji) emit
+nothing, so the conversation keeps its language; for those, a language the web page passes in the
+message metadata (`{"language": "en"}`) is used when present.
+"""
+from __future__ import annotations
+
+import logging
+import pickle
+from collections import Counter
+from typing import Any, Dict, List, Optional, Set, Text, Tuple
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_CONFIDENCE,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    EXTRACTOR,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from components.text import fold, words
+from components.training_language import LANGUAGES, example_language
+
+logger = logging.getLogger(__name__)
+
+ENTITY_NAME = "language"
+_MODEL_FILE = "language_detector.pkl"
+
+
+def _content_words(text: str, neutral: Set[str]) -> List[str]:
+    """Words that can tell the languages apart: no digits, no shared domain words."""
+    return [w for w in words(text.lower()) if not w.isdigit() and fold(w) not in neutral]
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True
+)
+class LanguageDetector(GraphComponent):
+    """Emits the entity `language` (`pl`/`en`) when the message clearly is in one language."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            # probability the classifier must reach to decide; one-word messages need more
+            "threshold": 0.8,
+            "single_word_threshold": 0.92,
+            # a word is neutral when it is common in both languages' training data
+            "neutral_min_count": 3,
+            "neutral_max_ratio": 4.0,
+        }
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        model: Any = None,
+        neutral: Optional[Set[str]] = None,
+    ) -> None:
+        self._config = config
+        self._model_storage = model_storage
+        self._resource = resource
+        self._model = model
+        self._neutral: Set[str] = neutral or set()
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "LanguageDetector":
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "LanguageDetector":
+        try:
+            with model_storage.read_from(resource) as directory:
+                model, neutral = pickle.loads((directory / _MODEL_FILE).read_bytes())
+        except (ValueError, FileNotFoundError):
+            logger.warning("No trained language detector; no language will be detected.")
+            model, neutral = None, set()
+        return cls(config, model_storage, resource, model, neutral)
+
+    def _neutral_words(self, texts: List[Tuple[str, str]]) -> Set[str]:
+        counts: Dict[str, Counter] = {language: Counter() for language in LANGUAGES}
+        for text, language in texts:
+            counts[language].update({fold(w) for w in words(text.lower())})
+        minimum = self._config["neutral_min_count"]
+        ratio = self._config["neutral_max_ratio"]
+        neutral = set()
+        for word in set(counts["pl"]) & set(counts["en"]):
+            pl, en = counts["pl"][word], counts["en"][word]
+            if min(pl, en) >= minimum and max(pl, en) / min(pl, en) <= ratio:
+                neutral.add(word)
+        return neutral
+
+    def train(self, training_data: TrainingData) -> Resource:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+
+        labelled: List[Tuple[str, str]] = []
+        for example in training_data.training_examples:
+            language = example_language(example)
+            text = example.get(TEXT)
+            if language and text:
+                labelled.append((text, language))
+                if language == "pl" and fold(text) != text.lower():
+                    labelled.append((fold(text), language))  # as typed without diacritics
+        if len({language for _, language in labelled}) < 2:
+            logger.warning("Language detector needs examples of both languages; not trained.")
+            return self._resource
+
+        self._neutral = self._neutral_words(labelled)
+        texts = [" ".join(_content_words(text, self._neutral)) or text for text, _ in labelled]
+        self._model = make_pipeline(
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True, min_df=1),
+            LogisticRegression(C=10.0, max_iter=1000, class_weight="balanced"),
+        )
+        self._model.fit(texts, [language for _, language in labelled])
+        with self._model_storage.write_to(self._resource) as directory:
+            (directory / _MODEL_FILE).write_bytes(pickle.dumps((self._model, self._neutral)))
+        logger.info("Language detector trained on %d examples, %d neutral words.", len(texts), len(self._neutral))
+        return self._resource
+
+    def detect(self, text: str) -> Optional[Tuple[str, float]]:
+        """The language of `text` and its probability, or None when the text cannot tell."""
+        if self._model is None:
+            return None
+        content = _content_words(text, self._neutral)
+        if not content or sum(len(w) for w in content) < 2:
+            return None
+        probabilities = self._model.predict_proba([" ".join(content)])[0]
+        best = int(probabilities.argmax())
+        threshold = self._config["threshold" if len(content) > 1 else "single_word_threshold"]
+        if probabilities[best] < threshold:
+            return None
+        return str(self._model.classes_[best]), float(probabilities[best])
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            detected = self.detect(text)
+            if detected is None:
+                preferred = (message.get("metadata") or {}).get("language")
+                if preferred not in LANGUAGES:
+                    continue
+                detected = (preferred, 1.0)
+            language, confidence = detected
+            entity = {
+                ENTITY_ATTRIBUTE_TYPE: ENTITY_NAME,
+                ENTITY_ATTRIBUTE_VALUE: language,
+                ENTITY_ATTRIBUTE_START: 0,
+                ENTITY_ATTRIBUTE_END: len(text),
+                ENTITY_ATTRIBUTE_CONFIDENCE: round(confidence, 4),
+                EXTRACTOR: self.__class__.__name__,
+            }
+            message.set(ENTITIES, message.get(ENTITIES, []) + [entity], add_to_output=True)
+        return messages

@@ -1,0 +1,157 @@
+"""Reads the knowledge base from `kb/*.yml` and, optionally, spreadsheet exports."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional
+
+import yaml
+
+from kb_import.errors import KnowledgeBaseError, Problem
+from kb_import.model import LANGUAGES, Entry, KnowledgeBase, Synonym
+
+SYNONYMS_FILE = "synonyms.yml"
+
+
+def _texts(value: Any, where: str, field_name: str, problems: List[Problem]) -> Dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        problems.append(Problem(where, f"`{field_name}` must have `pl:` and `en:` texts"))
+        return {}
+    return {lang: str(text).strip() for lang, text in value.items() if lang in LANGUAGES and text is not None}
+
+
+def _lists(value: Any, where: str, field_name: str, problems: List[Problem]) -> Dict[str, List[str]]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        problems.append(Problem(where, f"`{field_name}` must have `pl:` and `en:` lists"))
+        return {}
+    result: Dict[str, List[str]] = {}
+    for lang, items in value.items():
+        if lang not in LANGUAGES:
+            problems.append(Problem(where, f"`{field_name}` has unknown language '{lang}' (use pl or en)"))
+            continue
+        if isinstance(items, str):
+            items = [items]
+        if not isinstance(items, list):
+            problems.append(Problem(where, f"`{field_name}.{lang}` must be a list"))
+            continue
+        result[lang] = [str(item).strip() for item in items if item is not None and str(item).strip()]
+    return result
+
+
+def entry_from_mapping(data: Any, category: str, where: str, problems: List[Problem]) -> Optional[Entry]:
+    """Builds an Entry from one YAML mapping (or spreadsheet row turned into one)."""
+    if not isinstance(data, dict):
+        problems.append(Problem(where, "an entry must be a mapping with `id:`, `questions:`, `answer:` ..."))
+        return None
+    entry_id = str(data.get("id") or "").strip()
+    located = f"{where} ('{entry_id}')" if entry_id else where
+    review = data.get("last_review")
+    if isinstance(review, (dt.date, dt.datetime)):
+        review = review.isoformat()[:10]
+    sources = data.get("sources") or []
+    if isinstance(sources, str):
+        sources = sources.split()
+    return Entry(
+        id=entry_id,
+        category=str(data.get("category") or category).strip(),
+        location=located,
+        status=str(data.get("status") or "published").strip(),
+        last_review=str(review).strip() if review else None,
+        title=_texts(data.get("title"), located, "title", problems),
+        questions=_lists(data.get("questions"), located, "questions", problems),
+        answer=_texts(data.get("answer"), located, "answer", problems),
+        short_answer=_texts(data.get("short_answer"), located, "short_answer", problems),
+        keywords=_lists(data.get("keywords"), located, "keywords", problems),
+        sources=[str(s).strip() for s in sources if str(s).strip()],
+    )
+
+
+def _read_yaml(path: Path, label: str, problems: List[Problem]) -> Any:
+    try:
+        return yaml.safe_load(path.read_text("utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f" at line {mark.line + 1}" if mark else ""
+        problems.append(Problem(label, f"not valid YAML{line}: {getattr(error, 'problem', error)}"))
+    except UnicodeDecodeError:
+        problems.append(Problem(label, "not UTF-8 text; save the file as UTF-8"))
+    return None
+
+
+def _load_category_file(path: Path, label: str, problems: List[Problem]) -> List[Entry]:
+    document = _read_yaml(path, label, problems)
+    if document is None:
+        return []
+    if not isinstance(document, dict) or not isinstance(document.get("entries"), list):
+        problems.append(Problem(label, "expected `category:` and a list `entries:`"))
+        return []
+    category = str(document.get("category") or "").strip()
+    if category != path.stem:
+        problems.append(Problem(label, f"category '{category}' does not match the file name '{path.stem}'"))
+    entries = []
+    for number, data in enumerate(document["entries"], start=1):
+        entry = entry_from_mapping(data, category, f"{label}, entry {number}", problems)
+        if entry:
+            entries.append(entry)
+    return entries
+
+
+def _load_synonyms(path: Path, label: str, problems: List[Problem]) -> List[Synonym]:
+    document = _read_yaml(path, label, problems)
+    if document is None:
+        return []
+    items = document.get("synonyms") if isinstance(document, dict) else None
+    if not isinstance(items, list):
+        problems.append(Problem(label, "expected a list `synonyms:` of `canonical:` + `variants:`"))
+        return []
+    synonyms = []
+    for number, item in enumerate(items, start=1):
+        where = f"{label}, synonym {number}"
+        if not isinstance(item, dict) or not item.get("canonical") or not isinstance(item.get("variants"), list):
+            problems.append(Problem(where, "needs `canonical:` and a list `variants:`"))
+            continue
+        variants = [str(v).strip() for v in item["variants"] if str(v).strip()]
+        synonyms.append(Synonym(str(item["canonical"]).strip(), variants, where))
+    return synonyms
+
+
+def _label(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load_knowledge_base(
+    kb_dir: Path,
+    sheets: Iterable[Path] = (),
+    root: Optional[Path] = None,
+) -> KnowledgeBase:
+    """Reads every category file (and sheet); raises KnowledgeBaseError on unreadable input."""
+    from kb_import.sheets import load_sheet
+
+    root = root or kb_dir.parent
+    problems: List[Problem] = []
+    entries: List[Entry] = []
+    synonyms: List[Synonym] = []
+    sources: List[str] = []
+    if not kb_dir.is_dir():
+        raise KnowledgeBaseError([Problem(str(kb_dir), "knowledge-base folder not found")])
+    for path in sorted(kb_dir.glob("*.yml")):
+        label = _label(path, root)
+        sources.append(label)
+        if path.name == SYNONYMS_FILE:
+            synonyms = _load_synonyms(path, label, problems)
+        else:
+            entries.extend(_load_category_file(path, label, problems))
+    for sheet in sheets:
+        label = _label(sheet, root)
+        sources.append(label)
+        entries.extend(load_sheet(sheet, label, problems))
+    if problems:
+        raise KnowledgeBaseError(problems)
+    return KnowledgeBase(entries=entries, synonyms=synonyms, sources=sources)

@@ -1,0 +1,49 @@
+"""The knowledge base as plain data, independent of where it was read from."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional
+
+LANGUAGES = ("pl", "en")
+STATUSES = ("draft", "published")
+
+
+@dataclass
+class Entry:
+    """One FAQ topic. Texts are keyed by language code."""
+
+    id: str
+    category: str
+    location: str  # where it was read from, for error messages: "kb/start.yml, entry 3"
+    status: str = "published"
+    last_review: Optional[str] = None
+    title: Dict[str, str] = field(default_factory=dict)
+    questions: Dict[str, List[str]] = field(default_factory=dict)
+    answer: Dict[str, str] = field(default_factory=dict)
+    short_answer: Dict[str, str] = field(default_factory=dict)
+    keywords: Dict[str, List[str]] = field(default_factory=dict)
+    sources: List[str] = field(default_factory=list)
+
+    @property
+    def published(self) -> bool:
+        return self.status == "published"
+
+
+@dataclass
+class Synonym:
+    canonical: str
+    variants: List[str]
+    location: str
+
+
+@dataclass
+class KnowledgeBase:
+    entries: List[Entry]
+    synonyms: List[Synonym]
+    sources: List[str]  # the files read, for the generated files' headers
+
+    def published(self) -> List[Entry]:
+        return sorted((e for e in self.entries if e.published), key=lambda e: e.id)
+
+    def by_id(self) -> Dict[str, Entry]:
+        return {entry.id: entry for entry in self.entries}

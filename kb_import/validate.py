@@ -1,0 +1,114 @@
+"""The rules a knowledge base must meet before anything is generated from it."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Dict, List, Tuple
+from urllib.parse import urlparse
+
+from components.text import normalise_question
+from kb_import.errors import Problem
+from kb_import.model import LANGUAGES, STATUSES, Entry, KnowledgeBase
+
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{2,63}$")
+MIN_QUESTIONS = {"pl": 10, "en": 6}
+LANGUAGE_NAMES = {"pl": "Polish", "en": "English"}
+TITLE_MAX = 60
+
+
+def _check_link(link: str) -> bool:
+    parsed = urlparse(link)
+    return parsed.scheme == "https" and "." in parsed.netloc and " " not in link
+
+
+def _entry_problems(entry: Entry) -> List[Problem]:
+    where = entry.location
+    problems: List[Problem] = []
+
+    def add(message: str) -> None:
+        problems.append(Problem(where, message))
+
+    if not ID_PATTERN.match(entry.id):
+        add(f"bad id '{entry.id}': use 3-64 lowercase letters, digits and _, starting with a letter")
+    if entry.status not in STATUSES:
+        add(f"bad status '{entry.status}': use draft or published")
+    if entry.last_review:
+        try:
+            dt.date.fromisoformat(entry.last_review)
+        except ValueError:
+            add(f"bad last_review '{entry.last_review}': use a date YYYY-MM-DD")
+    for lang in LANGUAGES:
+        name = LANGUAGE_NAMES[lang]
+        if lang not in entry.title:
+            add(f"missing {name} title (title.{lang})")
+        elif not entry.title[lang]:
+            add(f"empty {name} title (title.{lang})")
+        elif len(entry.title[lang]) > TITLE_MAX:
+            add(f"{name} title longer than {TITLE_MAX} characters (title.{lang})")
+        if lang not in entry.answer:
+            add(f"missing {name} answer (answer.{lang})")
+        elif not entry.answer[lang]:
+            add(f"empty {name} answer (answer.{lang})")
+        questions = entry.questions.get(lang, [])
+        if not questions:
+            add(f"missing {name} questions (questions.{lang})")
+        elif entry.published and len(questions) < MIN_QUESTIONS[lang]:
+            add(
+                f"only {len(questions)} {name} questions; a published entry needs at least "
+                f"{MIN_QUESTIONS[lang]} (questions.{lang})"
+            )
+    for field_name, texts in (("answer", entry.answer), ("short_answer", entry.short_answer), ("title", entry.title)):
+        for lang, text in texts.items():
+            if "{" in text or "}" in text:
+                add(f"{field_name}.{lang} contains {{ or }}, which responses reserve for variables")
+    for lang, questions in entry.questions.items():
+        for question in questions:
+            if "\n" in question or not normalise_question(question):
+                add(f"question {question!r} ({lang}) must be one line with words in it")
+    if not entry.sources:
+        add("no sources: give at least one official https:// link")
+    for link in entry.sources:
+        if not _check_link(link):
+            add(f"malformed link '{link}': sources must be full https:// URLs")
+    return problems
+
+
+def validate(kb: KnowledgeBase) -> List[Problem]:
+    """Every problem in `kb`, in reading order (empty when it is fine)."""
+    problems: List[Problem] = []
+    first_by_id: Dict[str, Entry] = {}
+    question_owner: Dict[Tuple[str, str], Entry] = {}
+    for entry in kb.entries:
+        problems.extend(_entry_problems(entry))
+        if entry.id in first_by_id:
+            problems.append(
+                Problem(entry.location, f"duplicate id '{entry.id}' (first defined at {first_by_id[entry.id].location})")
+            )
+            continue
+        first_by_id[entry.id] = entry
+        if not entry.published:
+            continue
+        for lang, questions in entry.questions.items():
+            for question in questions:
+                key = (lang, normalise_question(question))
+                owner = question_owner.setdefault(key, entry)
+                if owner is not entry:
+                    problems.append(
+                        Problem(
+                            entry.location,
+                            f"question {question!r} ({lang}) is also under topic '{owner.id}' ({owner.location})",
+                        )
+                    )
+    variant_owner: Dict[str, str] = {}
+    canonicals = {normalise_question(s.canonical) for s in kb.synonyms}
+    for synonym in kb.synonyms:
+        for variant in synonym.variants:
+            key = normalise_question(variant)
+            if key in canonicals and key != normalise_question(synonym.canonical):
+                problems.append(Problem(synonym.location, f"variant '{variant}' is itself a canonical term"))
+            owner = variant_owner.setdefault(key, synonym.canonical)
+            if owner != synonym.canonical:
+                problems.append(
+                    Problem(synonym.location, f"variant '{variant}' is listed under both '{owner}' and '{synonym.canonical}'")
+                )
+    return problems

@@ -1,0 +1,54 @@
+# Shared by run.sh and test.sh: finds Python 3.10, creates .venv, installs pinned dependencies,
+# prepares generated files. Idempotent: a second run does only what is missing or stale.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+VENV="$ROOT/.venv"
+PY="$VENV/bin/python"
+
+find_python310() {
+  for candidate in python3.10 /usr/bin/python3.10 /usr/local/bin/python3.10 "$HOME"/.pyenv/versions/3.10*/bin/python3.10 /root/.pyenv/versions/3.10*/bin/python3.10; do
+    if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null; then
+      command -v "$candidate"; return 0
+    fi
+  done
+  return 1
+}
+
+log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+
+setup_python() {
+  if [ ! -x "$PY" ]; then
+    local base; base="$(find_python310)" || { echo "Python 3.10 is required (Rasa 3.6 does not run on newer Pythons)." >&2; exit 1; }
+    log "creating .venv with $base"
+    "$base" -m venv "$VENV"
+  fi
+  local stamp="$VENV/.installed-$(cat requirements.txt constraints.txt | sha1sum | cut -c1-12)"
+  if [ ! -f "$stamp" ]; then
+    log "installing Python dependencies (pinned in constraints.txt)"
+    "$PY" -m pip install -q --upgrade "pip<25" wheel
+    "$PY" -m pip install -q -r requirements.txt -c constraints.txt
+    rm -f "$VENV"/.installed-*; touch "$stamp"
+  fi
+}
+
+setup_generated() {
+  mkdir -p var
+  "$PY" -m components.spacy_model >/dev/null
+  log "knowledge base -> Rasa data"
+  "$PY" -m kb_import
+  "$PY" -m services.storage.migrate
+}
+
+# Prints the path of a trained model that is newer than every training input, training one if needed.
+ensure_model() {
+  local newest_model; newest_model="$(ls -t models/*.tar.gz 2>/dev/null | head -1 || true)"
+  if [ -n "$newest_model" ] && [ -z "$(find config.yml domain data components -newer "$newest_model" -type f 2>/dev/null | head -1)" ]; then
+    log "model up to date: $newest_model" >&2
+  else
+    log "training the model (a few minutes)" >&2
+    "$VENV/bin/rasa" train --domain domain --data data --config config.yml --out models --fixed-model-name "virtual-official-$(date +%Y%m%d-%H%M%S)" >&2
+    newest_model="$(ls -t models/*.tar.gz | head -1)"
+  fi
+  echo "$newest_model"
+}

@@ -1,0 +1,179 @@
+"""Starts the real servers for end-to-end tests: a trained model, Rasa, the action server, the website.
+
+The model is trained once per set of training inputs and cached under var/test-models/, so a test
+session (or a developer's second run) trains only when config, domain, data or components change.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+TRAINING_INPUTS = ("config.yml", "domain", "data", "components")
+ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONUNBUFFERED": "1", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def inputs_digest() -> str:
+    digest = hashlib.sha256()
+    for name in TRAINING_INPUTS:
+        path = ROOT / name
+        files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts) if path.is_dir() else [path]
+        for file in files:
+            digest.update(str(file.relative_to(ROOT)).encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def trained_model() -> Path:
+    """Path of a model trained on the current inputs (trains and caches when needed)."""
+    cache = ROOT / "var" / "test-models"
+    model = cache / f"model-{inputs_digest()}.tar.gz"
+    if not model.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        subprocess.run([sys.executable, "-m", "components.spacy_model"], cwd=ROOT, check=True, env=ENV)
+        subprocess.run(
+            [str(BIN / "rasa"), "train", "--domain", "domain", "--data", "data", "--config", "config.yml",
+             "--out", str(cache), "--fixed-model-name", model.name[: -len(".tar.gz")]],
+            cwd=ROOT, check=True, env=ENV,
+        )
+    return model
+
+
+def _wait(url: str, process: subprocess.Popen, log: Path, timeout: float = 240) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            if requests.get(url, timeout=2).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{url} not ready after {timeout}s:\n{log.read_text()[-3000:]}")
+
+
+def _stop(process: Optional[subprocess.Popen]) -> None:
+    if process and process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@dataclass
+class Stack:
+    """Rasa + action server + website on free ports, with their state in `workdir`."""
+
+    model: Path
+    workdir: Path
+    token: str = field(default_factory=lambda: secrets.token_hex(12))
+    rasa_port: int = field(default_factory=free_port)
+    actions_port: int = field(default_factory=free_port)
+    web_port: int = field(default_factory=free_port)
+    processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.web_port}"
+
+    @property
+    def app_db_url(self) -> str:
+        return f"sqlite:///{self.workdir / 'app.db'}"
+
+    @property
+    def tracker_db(self) -> Path:
+        return self.workdir / "tracker.db"
+
+    def _spawn(self, name: str, args: List[str], env: Optional[Dict[str, str]] = None) -> subprocess.Popen:
+        log = self.workdir / f"{name}.log"
+        process = subprocess.Popen(args, cwd=ROOT, env={**ENV, **(env or {})},
+                                   stdout=log.open("ab"), stderr=subprocess.STDOUT)
+        self.processes[name] = process
+        return process
+
+    def start(self) -> "Stack":
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        app_env = {"APP_DATABASE_URL": self.app_db_url}
+        subprocess.run([sys.executable, "-m", "services.storage.migrate"], cwd=ROOT, env={**ENV, **app_env}, check=True)
+        (self.workdir / "endpoints.yml").write_text(
+            f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n'
+            f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.tracker_db}"\n'
+        )
+        actions = self._spawn("actions", [str(BIN / "rasa"), "run", "actions", "--actions", "actions",
+                                          "--port", str(self.actions_port)], app_env)
+        self.start_rasa()
+        website = self._spawn("website", [sys.executable, "-m", "website.serve", "--port", str(self.web_port),
+                                          "--rasa-url", self.url])
+        _wait(f"http://127.0.0.1:{self.actions_port}/health", actions, self.workdir / "actions.log")
+        _wait(self.web_url + "/", website, self.workdir / "website.log")
+        return self
+
+    def start_rasa(self) -> None:
+        rasa = self._spawn("rasa", [
+            str(BIN / "rasa"), "run", "--model", str(self.model), "--endpoints", str(self.workdir / "endpoints.yml"),
+            "--credentials", "credentials.yml", "--port", str(self.rasa_port), "--enable-api",
+            "--auth-token", self.token, "--cors", "*",
+        ])
+        _wait(f"{self.url}/status?token={self.token}", rasa, self.workdir / "rasa.log")
+
+    def restart_rasa(self) -> None:
+        _stop(self.processes.pop("rasa", None))
+        self.start_rasa()
+
+    def stop(self) -> None:
+        for name in list(self.processes):
+            _stop(self.processes.pop(name))
+
+    # --- talking to it -------------------------------------------------------------------------
+    def say(self, sender_id: str, text: str, metadata: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
+        body: Dict[str, Any] = {"sender": sender_id, "message": text}
+        if metadata:
+            body["metadata"] = metadata
+        response = requests.post(f"{self.url}/webhooks/rest/webhook", json=body, timeout=60)
+        response.raise_for_status()
+        return response.json()
+
+    def parse(self, text: str) -> Dict[str, Any]:
+        response = requests.post(f"{self.url}/model/parse", params={"token": self.token}, json={"text": text}, timeout=60)
+        response.raise_for_status()
+        return response.json()
+
+    def tracker(self, sender_id: str) -> Dict[str, Any]:
+        response = requests.get(f"{self.url}/conversations/{sender_id}/tracker", params={"token": self.token}, timeout=60)
+        response.raise_for_status()
+        return response.json()
+
+
+def texts(messages: List[Dict[str, Any]]) -> str:
+    """All bot texts of one turn, joined: what the user reads."""
+    return "\n".join(m.get("text", "") for m in messages)
+
+
+def dump(messages: List[Dict[str, Any]]) -> str:
+    return json.dumps(messages, ensure_ascii=False, indent=1)

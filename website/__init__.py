@@ -1,0 +1,1 @@
+"""The sample office website with the chat widget."""
