@@ -16,8 +16,9 @@ logger = logging.getLogger(__name__)
 
 FALLBACK_INTENT = "nlu_fallback"
 MAX_SUGGESTIONS = 3
-# an FAQ topic is worth suggesting when its retrieval confidence reaches this
-MIN_SUGGESTION_CONFIDENCE = 0.05
+# an FAQ topic is worth suggesting when its best paraphrase is at least this similar to the
+# message (held-out questions score >= 0.25, gibberish <= 0.12: see benchmarks/faq.py)
+MIN_SUGGESTION_SIMILARITY = 0.15
 
 _TARGET_WORDS = {
     "en": re.compile(r"\b(ang\w*|engl\w*|eng|en)\b", re.IGNORECASE),
@@ -74,7 +75,7 @@ def _suggested_topics(tracker: Tracker) -> List[str]:
     topics = []
     for item in ranking:
         topic = str(item.get("intent_response_key", "")).split("/", 1)[-1]
-        if topic in known and item.get("confidence", 0) >= MIN_SUGGESTION_CONFIDENCE:
+        if topic in known and item.get("similarity", 0) >= MIN_SUGGESTION_SIMILARITY:
             topics.append(topic)
         if len(topics) == MAX_SUGGESTIONS:
             break

@@ -31,8 +31,10 @@ from rasa.nlu.constants import (
     RESPONSE_SELECTOR_UTTER_ACTION_KEY,
     TOKENS_NAMES,
 )
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
     INTENT,
+    INTENT_RANKING_KEY,
     INTENT_NAME_KEY,
     INTENT_RESPONSE_KEY,
     PREDICTED_CONFIDENCE_KEY,
@@ -117,6 +119,9 @@ class FaqRetriever(GraphComponent):
             "max_char_ngram": 5,
             # softmax temperature turning similarities into confidences
             "temperature": 0.05,
+            # a message whose best paraphrase is less similar than this is not an FAQ question
+            # whatever the intent classifier says: it becomes `nlu_fallback` (see benchmarks/faq.py)
+            "min_similarity": 0.2,
             "ranking_length": 10,
         }
 
@@ -181,14 +186,21 @@ class FaqRetriever(GraphComponent):
         logger.info("FAQ index: %d topics, %d paraphrases.", len(self._index.topics), len(examples))
         return self._resource
 
-    def rank(self, message: Message) -> List[Tuple[str, float]]:
-        """Topics (`faq/<id>`) with confidences, best first."""
+    def rank(self, message: Message) -> List[Tuple[str, float, float]]:
+        """Topics (`faq/<id>`) with confidence and raw similarity, best first."""
         scores = self._index.scores(lemma_text(message))
         top = np.argsort(-scores)[: self._config["ranking_length"]]
         # softmax over all topics, reported for the top ones
         exponentials = np.exp((scores - scores[top[0]]) / self._config["temperature"])
         confidences = exponentials[top] / exponentials.sum()
-        return [(self._index.topics[i], float(c)) for i, c in zip(top, confidences)]
+        return [(self._index.topics[i], float(c), float(scores[i])) for i, c in zip(top, confidences)]
+
+    def _demote_unlike_questions(self, message: Message, best_similarity: float) -> None:
+        intent = message.get(INTENT) or {}
+        if intent.get(INTENT_NAME_KEY) == self._config["retrieval_intent"] and best_similarity < self._config["min_similarity"]:
+            message.set(INTENT, {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME, PREDICTED_CONFIDENCE_KEY: 1.0 - best_similarity}, add_to_output=True)
+            ranking = message.get(INTENT_RANKING_KEY) or []
+            message.set(INTENT_RANKING_KEY, [message.get(INTENT)] + ranking, add_to_output=True)
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self._index is None:
@@ -196,7 +208,8 @@ class FaqRetriever(GraphComponent):
         retrieval_intent = self._config["retrieval_intent"]
         for message in messages:
             ranking = self.rank(message)
-            best_key, best_confidence = ranking[0]
+            best_key, best_confidence, best_similarity = ranking[0]
+            self._demote_unlike_questions(message, best_similarity)
             utter_action = f"utter_{best_key}"
             selector = message.get(RESPONSE_SELECTOR_PROPERTY_NAME, {})
             selector[RESPONSE_SELECTOR_RETRIEVAL_INTENTS] = [retrieval_intent]
@@ -208,8 +221,13 @@ class FaqRetriever(GraphComponent):
                     RESPONSE_SELECTOR_UTTER_ACTION_KEY: utter_action,
                 },
                 RESPONSE_SELECTOR_RANKING_KEY: [
-                    {"id": zlib.crc32(key.encode("utf-8")), PREDICTED_CONFIDENCE_KEY: confidence, INTENT_RESPONSE_KEY: key}
-                    for key, confidence in ranking
+                    {
+                        "id": zlib.crc32(key.encode("utf-8")),
+                        PREDICTED_CONFIDENCE_KEY: confidence,
+                        INTENT_RESPONSE_KEY: key,
+                        "similarity": round(similarity, 4),
+                    }
+                    for key, confidence, similarity in ranking
                 ],
             }
             message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selector, add_to_output=True)

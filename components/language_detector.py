@@ -70,12 +70,15 @@ class LanguageDetector(GraphComponent):
         resource: Resource,
         model: Any = None,
         neutral: Optional[Set[str]] = None,
+        vocabulary: Optional[Set[str]] = None,
     ) -> None:
         self._config = config
         self._model_storage = model_storage
         self._resource = resource
         self._model = model
         self._neutral: Set[str] = neutral or set()
+        # folded words of the training data: a message with none of them ("xqzt vbnm") says nothing
+        self._vocabulary: Set[str] = vocabulary or set()
 
     @classmethod
     def create(
@@ -98,11 +101,11 @@ class LanguageDetector(GraphComponent):
     ) -> "LanguageDetector":
         try:
             with model_storage.read_from(resource) as directory:
-                model, neutral = pickle.loads((directory / _MODEL_FILE).read_bytes())
+                model, neutral, vocabulary = pickle.loads((directory / _MODEL_FILE).read_bytes())
         except (ValueError, FileNotFoundError):
             logger.warning("No trained language detector; no language will be detected.")
-            model, neutral = None, set()
-        return cls(config, model_storage, resource, model, neutral)
+            model, neutral, vocabulary = None, set(), set()
+        return cls(config, model_storage, resource, model, neutral, vocabulary)
 
     def _neutral_words(self, texts: List[Tuple[str, str]]) -> Set[str]:
         counts: Dict[str, Counter] = {language: Counter() for language in LANGUAGES}
@@ -135,6 +138,7 @@ class LanguageDetector(GraphComponent):
             return self._resource
 
         self._neutral = self._neutral_words(labelled)
+        self._vocabulary = {fold(w) for text, _ in labelled for w in words(text)}
         texts = [" ".join(_content_words(text, self._neutral)) or text for text, _ in labelled]
         self._model = make_pipeline(
             TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True, min_df=1),
@@ -142,7 +146,7 @@ class LanguageDetector(GraphComponent):
         )
         self._model.fit(texts, [language for _, language in labelled])
         with self._model_storage.write_to(self._resource) as directory:
-            (directory / _MODEL_FILE).write_bytes(pickle.dumps((self._model, self._neutral)))
+            (directory / _MODEL_FILE).write_bytes(pickle.dumps((self._model, self._neutral, self._vocabulary)))
         logger.info("Language detector trained on %d examples, %d neutral words.", len(texts), len(self._neutral))
         return self._resource
 
@@ -151,7 +155,7 @@ class LanguageDetector(GraphComponent):
         if self._model is None:
             return None
         content = _content_words(text, self._neutral)
-        if not content or sum(len(w) for w in content) < 2:
+        if not content or not any(fold(w) in self._vocabulary for w in content):
             return None
         probabilities = self._model.predict_proba([" ".join(content)])[0]
         best = int(probabilities.argmax())

@@ -44,7 +44,12 @@ def inputs_digest() -> str:
 
 
 def trained_model() -> Path:
-    """Path of a model trained on the current inputs (trains and caches when needed)."""
+    """Path of a model trained on the current inputs (trains and caches when needed).
+
+    `VO_TEST_MODEL=path/to/model.tar.gz` skips training and tests that model instead.
+    """
+    if os.environ.get("VO_TEST_MODEL"):
+        return Path(os.environ["VO_TEST_MODEL"]).resolve()
     cache = ROOT / "var" / "test-models"
     model = cache / f"model-{inputs_digest()}.tar.gz"
     if not model.exists():

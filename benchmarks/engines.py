@@ -1,0 +1,105 @@
+"""The FAQ answer selectors compared by the benchmark, behind one small interface.
+
+`RasaEngine` trains a real Rasa NLU pipeline (ours, or stock ResponseSelector) and parses through
+a loaded Rasa agent, exactly as the server does. `Bm25Engine` is the plain baseline: Okapi BM25 over
+diacritics-folded words, no lemmas, no synonyms.
+"""
+from __future__ import annotations
+
+import asyncio
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Dict, List, Tuple
+
+import numpy as np
+import yaml
+
+from components.text import fold, words
+from kb_import.generate import render_domain, render_nlu
+from kb_import.model import KnowledgeBase
+
+ROOT = Path(__file__).resolve().parent.parent
+SPACY = {"name": "SpacyNLP", "model": str(ROOT / "var" / "spacy" / "pl_blank")}
+TOKENS = [SPACY, {"name": "SpacyTokenizer"}, {"name": "components.lemmatizer.FoldedLemmatizer"}]
+OUR_PIPELINE = TOKENS + [{"name": "components.faq_retriever.FaqRetriever"}]
+STOCK_PIPELINE = TOKENS + [
+    {"name": "CountVectorsFeaturizer"},
+    {"name": "CountVectorsFeaturizer", "analyzer": "char_wb", "min_ngram": 2, "max_ngram": 4},
+    {"name": "ResponseSelector", "retrieval_intent": "faq", "epochs": 100, "random_seed": 42},
+]
+
+
+class Engine:
+    name = ""
+    train_seconds = 0.0
+
+    def train(self, kb: KnowledgeBase) -> None:
+        raise NotImplementedError
+
+    def rank(self, text: str) -> List[str]:
+        """Topic ids, best first (at least 3)."""
+        raise NotImplementedError
+
+
+class RasaEngine(Engine):
+    def __init__(self, name: str, pipeline: List[Dict[str, Any]]) -> None:
+        self.name = name
+        self.pipeline = pipeline
+        self.agent = None
+        self.loop = asyncio.new_event_loop()
+
+    def train(self, kb: KnowledgeBase) -> None:
+        from rasa.core.agent import Agent
+        from rasa.model_training import train_nlu
+
+        work = Path(tempfile.mkdtemp(prefix="faq-bench-"))
+        (work / "nlu.yml").write_text(render_nlu(kb), "utf-8")
+        (work / "domain.yml").write_text(render_domain(kb), "utf-8")
+        (work / "config.yml").write_text(
+            yaml.safe_dump({"recipe": "default.v1", "language": "pl", "assistant_id": "benchmark",
+                            "pipeline": self.pipeline, "policies": []}), "utf-8")
+        started = time.perf_counter()
+        model = train_nlu(str(work / "config.yml"), str(work / "nlu.yml"), str(work), domain=str(work / "domain.yml"))
+        self.train_seconds = time.perf_counter() - started
+        self.agent = Agent.load(model)
+
+    def rank(self, text: str) -> List[str]:
+        parsed = self.loop.run_until_complete(self.agent.parse_message(text))
+        ranking = parsed["response_selector"]["faq"]["ranking"]
+        return [item["intent_response_key"].split("/", 1)[-1] for item in ranking]
+
+
+class Bm25Engine(Engine):
+    name = "BM25 baseline"
+
+    def __init__(self, k1: float = 1.5, b: float = 0.75) -> None:
+        self.k1, self.b = k1, b
+
+    def train(self, kb: KnowledgeBase) -> None:
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        started = time.perf_counter()
+        pairs: List[Tuple[str, str]] = [
+            (entry.id, question) for entry in kb.entries for lang in ("pl", "en") for question in entry.questions.get(lang, [])
+        ]
+        pairs.sort()
+        self.topics = sorted({topic for topic, _ in pairs})
+        self.starts = np.searchsorted(np.array([t for t, _ in pairs]), self.topics)
+        self.vectorizer = CountVectorizer(analyzer=lambda text: words(fold(text)))
+        counts = self.vectorizer.fit_transform([q for _, q in pairs]).tocsr().astype(np.float64)
+        lengths = np.asarray(counts.sum(axis=1)).ravel()
+        document_frequency = np.bincount(counts.indices, minlength=counts.shape[1])
+        self.idf = np.log(1 + (counts.shape[0] - document_frequency + 0.5) / (document_frequency + 0.5))
+        norm = self.k1 * (1 - self.b + self.b * lengths / lengths.mean())
+        rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+        counts.data = counts.data * (self.k1 + 1) / (counts.data + norm[rows])
+        self.weights = counts.multiply(self.idf).T.tocsr()
+        self.train_seconds = time.perf_counter() - started
+
+    def rank(self, text: str) -> List[str]:
+        query = self.vectorizer.transform([text])
+        query.data[:] = 1.0
+        scores = np.asarray((query @ self.weights).todense()).ravel()
+        per_topic = np.maximum.reduceat(scores, self.starts)
+        return [self.topics[i] for i in np.argsort(-per_topic)[:10]]

@@ -1,0 +1,1 @@
+"""Input channels, named by module path in credentials.yml."""

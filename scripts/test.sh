@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The test suite: sets up what is missing (venv, Chromium for the browser test, axe-core), then runs
+# pytest. Extra arguments go to pytest, e.g. `scripts/test.sh -k kb_import`.
+source "$(dirname "$0")/common.sh"
+export TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1
+
+setup_python
+setup_generated
+
+if ! command -v chromium >/dev/null 2>&1; then
+  log "installing Chromium for the browser test (Debian package)"
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null;
+  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi
+fi
+if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then
+  log "installing axe-core (npm, pinned in tests/browser/package-lock.json)"
+  (cd tests/browser && npm ci --silent --no-audit --no-fund)
+fi
+
+"$PY" -m pytest "$@"
