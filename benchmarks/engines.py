@@ -23,6 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SPACY = {"name": "SpacyNLP", "model": str(ROOT / "var" / "spacy" / "pl_blank")}
 TOKENS = [SPACY, {"name": "SpacyTokenizer"}, {"name": "components.lemmatizer.FoldedLemmatizer"}]
 OUR_PIPELINE = TOKENS + [{"name": "components.faq_retriever.FaqRetriever"}]
+OUR_FAST_PIPELINE = TOKENS + [
+    {"name": "components.faq_retriever.FaqRetriever", "answer_encoder": "use", "answer_embedding_weight": 1.0}
+]
 STOCK_PIPELINE = TOKENS + [
     {"name": "CountVectorsFeaturizer"},
     {"name": "CountVectorsFeaturizer", "analyzer": "char_wb", "min_ngram": 2, "max_ngram": 4},

@@ -19,7 +19,7 @@ from typing import Dict, List, Sequence, Tuple
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from benchmarks.engines import OUR_PIPELINE, ROOT, STOCK_PIPELINE, Bm25Engine, Engine, RasaEngine  # noqa: E402
+from benchmarks.engines import OUR_FAST_PIPELINE, OUR_PIPELINE, ROOT, STOCK_PIPELINE, Bm25Engine, Engine, RasaEngine  # noqa: E402
 from benchmarks.heldout import Query, load_queries  # noqa: E402
 from benchmarks.synthetic import synthetic_entries  # noqa: E402
 from kb_import import load_knowledge_base  # noqa: E402
@@ -73,7 +73,7 @@ def scale_table(kb: KnowledgeBase, queries: Sequence[Query], sizes: Sequence[int
         synthetic = synthetic_entries(size - len(kb.entries))
         scaled = KnowledgeBase(kb.entries + [entry for entry, _ in synthetic], kb.synonyms, kb.sources)
         synthetic_queries = [Query(entry.id, "pl", "synthetic", text) for entry, text in synthetic[:300]]
-        for engine in (RasaEngine("ours (FaqRetriever)", OUR_PIPELINE), Bm25Engine()):
+        for engine in (RasaEngine("ours (e5 answers)", OUR_PIPELINE), RasaEngine("ours (USE only)", OUR_FAST_PIPELINE), Bm25Engine()):
             engine.train(scaled)
             real = evaluate(engine, queries)
             fake = evaluate(engine, synthetic_queries)
@@ -88,12 +88,19 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="skip the stock ResponseSelector (slow to train)")
     parser.add_argument("--sizes", type=int, nargs="*", default=[2000, 5000], help="synthetic scales")
     args = parser.parse_args()
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)
     logging.disable(logging.WARNING)
 
     kb = load_knowledge_base(ROOT / "kb")
     kb = KnowledgeBase(kb.published(), kb.synonyms, kb.sources)
     queries = load_queries()
-    engines: List[Engine] = [RasaEngine("ours (FaqRetriever)", OUR_PIPELINE), Bm25Engine()]
+    engines: List[Engine] = [
+        RasaEngine("ours (FaqRetriever, e5 answers: default)", OUR_PIPELINE),
+        RasaEngine("ours (FaqRetriever, USE only)", OUR_FAST_PIPELINE),
+        Bm25Engine(),
+    ]
     if not args.quick:
         engines.append(RasaEngine("stock ResponseSelector (100 epochs)", STOCK_PIPELINE))
     results = []

@@ -28,6 +28,9 @@ def main() -> None:
     from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLWriter
     from rasa.shared.nlu.training_data.loading import load_data
 
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)
     logging.disable(logging.WARNING)
     data = load_data(str(ROOT / "data" / "nlu"))
     train, test = data.train_test_split(train_frac=0.8, random_seed=42)

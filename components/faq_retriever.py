@@ -1,10 +1,11 @@
 """FAQ answer retrieval that scales to thousands of knowledge-base topics.
 
 Rasa's stock ResponseSelector trains a neural network over all FAQ classes: at 2,000 topics that
-takes hours on a small server. This component instead ranks topics by TF-IDF similarity between the
-message and every training paraphrase, on diacritics-folded lemmas (word uni/bi-grams) and on
-character n-grams (typos); a topic scores as its best-matching paraphrase. Training is a matter of
-seconds and parsing is one sparse matrix product.
+takes hours on a small server. This component instead ranks topics by fusing three kinds of
+evidence (see `TopicIndex`): TF-IDF over diacritics-folded lemmas and character n-grams (typos,
+inflection), multilingual sentence embeddings of the paraphrases, and embeddings of the answers.
+Nothing is trained by gradient descent: training encodes the texts once, parsing is a few matrix
+products (numbers in reports/faq_benchmark.md).
 
 Its output follows the ResponseSelector format, so `rasa test nlu`, the rule
 `intent: faq -> utter_faq` and `POST /model/parse` work unchanged:
@@ -59,13 +60,28 @@ def lemma_text(message: Message) -> str:
     return " ".join(words(fold(message.get(TEXT) or "")))
 
 
-class TopicIndex:
-    """Paraphrase vectors grouped by topic; `rank` scores every topic against one query."""
+def _zscore(scores: np.ndarray) -> np.ndarray:
+    spread = scores.std()
+    return (scores - scores.mean()) / (spread if spread > 0 else 1.0)
 
-    def __init__(self, word_weight: float, max_char_ngram: int) -> None:
+
+class TopicIndex:
+    """Per-topic evidence from three sources, fused by z-scored weighted sum.
+
+    - lexical: TF-IDF cosine over folded lemmas (word uni/bi-grams) and character n-grams;
+    - paraphrase embeddings: multilingual USE cosine with each training paraphrase;
+    - answer embeddings: e5 similarity between the query and the topic's answers.
+    A topic scores as its best paraphrase (or answer) in each source.
+    """
+
+    def __init__(
+        self, word_weight: float, max_char_ngram: int, weights: Dict[str, float], answer_encoder: str = "e5"
+    ) -> None:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         self.word_weight = word_weight
+        self.weights = weights
+        self.answer_encoder = answer_encoder
         self.word_vectorizer = TfidfVectorizer(
             analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b"
         )
@@ -75,6 +91,9 @@ class TopicIndex:
         self.topics: List[str] = []
         self.matrix: Optional[sparse.csr_matrix] = None
         self.topic_starts: Optional[np.ndarray] = None
+        self.paraphrases: Optional[np.ndarray] = None
+        self.answers: Optional[np.ndarray] = None
+        self.answer_topics: Optional[np.ndarray] = None
 
     def _vectorize(self, texts: List[str], fit: bool = False) -> sparse.csr_matrix:
         if fit:
@@ -88,20 +107,39 @@ class TopicIndex:
             [word * np.sqrt(self.word_weight), char * np.sqrt(1.0 - self.word_weight)]
         ).tocsr()
 
-    def fit(self, examples: List[Tuple[str, str]]) -> "TopicIndex":
-        """`examples`: (topic, lemma text) pairs."""
-        examples = sorted(examples, key=lambda pair: pair[0])
-        self.topics = sorted({topic for topic, _ in examples})
-        topic_column = np.array([topic for topic, _ in examples])
-        self.topic_starts = np.searchsorted(topic_column, self.topics)
-        self.matrix = self._vectorize([text for _, text in examples], fit=True).T.tocsr()
+    def fit(self, examples: List[Tuple[str, str, str]], answers: List[Tuple[str, str]]) -> "TopicIndex":
+        """`examples`: (topic, lemma text, raw text); `answers`: (topic, answer text)."""
+        from components import embeddings
+
+        examples = sorted(examples, key=lambda example: example[0])
+        self.topics = sorted({topic for topic, _, _ in examples})
+        self.topic_starts = np.searchsorted(np.array([topic for topic, _, _ in examples]), self.topics)
+        self.matrix = self._vectorize([lemmas for _, lemmas, _ in examples], fit=True).T.tocsr()
+        if self.weights.get("paraphrase_embedding"):
+            self.paraphrases = embeddings.encode_paraphrases([raw for _, _, raw in examples]).T
+        position = {topic: i for i, topic in enumerate(self.topics)}
+        answers = [(topic, text) for topic, text in answers if topic in position]
+        if self.weights.get("answer_embedding") and answers:
+            self.answers = embeddings.encode_passages([text for _, text in answers], self.answer_encoder)
+            self.answer_topics = np.array([position[topic] for topic, _ in answers])
         return self
 
-    def scores(self, text: str) -> np.ndarray:
-        """Similarity of `text` to each topic (its best paraphrase), in `self.topics` order."""
-        query = self._vectorize([text])
-        similarities = np.asarray((query @ self.matrix).todense()).ravel()
-        return np.maximum.reduceat(similarities, self.topic_starts)
+    def scores(self, lemma_text: str, raw_text: str) -> Tuple[np.ndarray, np.ndarray]:
+        """(fused score, lexical cosine) of every topic, in `self.topics` order."""
+        from components import embeddings
+
+        lexical_all = np.asarray((self._vectorize([lemma_text]) @ self.matrix).todense()).ravel()
+        lexical = np.maximum.reduceat(lexical_all, self.topic_starts)
+        fused = self.weights.get("lexical", 1.0) * _zscore(lexical)
+        if self.paraphrases is not None:
+            similarity = embeddings.encode_paraphrases([raw_text])[0] @ self.paraphrases
+            fused += self.weights["paraphrase_embedding"] * _zscore(np.maximum.reduceat(similarity, self.topic_starts))
+        if self.answers is not None:
+            similarity = self.answers @ embeddings.encode_queries([raw_text], self.answer_encoder)[0]
+            per_topic = np.full(len(self.topics), similarity.min())
+            np.maximum.at(per_topic, self.answer_topics, similarity)
+            fused += self.weights["answer_embedding"] * _zscore(per_topic)
+        return fused, lexical
 
 
 @DefaultV1Recipe.register(
@@ -114,11 +152,17 @@ class FaqRetriever(GraphComponent):
     def get_default_config() -> Dict[Text, Any]:
         return {
             "retrieval_intent": "faq",
-            # share of the word-lemma cosine in the score; the rest is character n-grams
+            # share of the word-lemma cosine in the lexical score; the rest is character n-grams
             "word_weight": 0.5,
-            "max_char_ngram": 5,
-            # softmax temperature turning similarities into confidences
-            "temperature": 0.05,
+            "max_char_ngram": 4,
+            # weights of the z-scored evidence (0 turns a source off); chosen on benchmarks/faq.py
+            "lexical_weight": 1.0,
+            "paraphrase_embedding_weight": 1.0,
+            "answer_embedding_weight": 2.0,
+            # e5 matches questions to answers better; "use" is faster (see reports/faq_benchmark.md)
+            "answer_encoder": "e5",
+            # softmax temperature turning fused scores into confidences
+            "temperature": 1.0,
             # a message whose best paraphrase is less similar than this is not an FAQ question
             # whatever the intent classifier says: it becomes `nlu_fallback` (see benchmarks/faq.py)
             "min_similarity": 0.2,
@@ -169,31 +213,47 @@ class FaqRetriever(GraphComponent):
     def train(self, training_data: TrainingData) -> Resource:
         retrieval_intent = self._config["retrieval_intent"]
         examples = [
-            (example.get(INTENT_RESPONSE_KEY), lemma_text(example))
+            (example.get(INTENT_RESPONSE_KEY), lemma_text(example), example.get(TEXT))
             for example in training_data.intent_examples
             if example.get(INTENT) == retrieval_intent and example.get(INTENT_RESPONSE_KEY)
         ]
         if not examples:
             logger.warning("No examples of retrieval intent '%s'; nothing to index.", retrieval_intent)
             return self._resource
-        self._index = TopicIndex(self._config["word_weight"], self._config["max_char_ngram"]).fit(examples)
         prefix = f"utter_{retrieval_intent}/"
         self._responses = {
             key: value for key, value in training_data.responses.items() if key.startswith(prefix)
         }
+        answers = [  # the answers in each language, not their short voice/WhatsApp variants
+            (key[len("utter_") :], variation["text"])
+            for key, variations in self._responses.items()
+            for variation in variations
+            if variation.get("text") and not variation.get("channel")
+        ]
+        weights = {
+            "lexical": self._config["lexical_weight"],
+            "paraphrase_embedding": self._config["paraphrase_embedding_weight"],
+            "answer_embedding": self._config["answer_embedding_weight"],
+        }
+        self._index = TopicIndex(
+            self._config["word_weight"], self._config["max_char_ngram"], weights, self._config["answer_encoder"]
+        )
+        self._index.fit(examples, answers)
         with self._model_storage.write_to(self._resource) as directory:
             (directory / _MODEL_FILE).write_bytes(pickle.dumps((self._index, self._responses)))
         logger.info("FAQ index: %d topics, %d paraphrases.", len(self._index.topics), len(examples))
         return self._resource
 
-    def rank(self, message: Message) -> List[Tuple[str, float, float]]:
-        """Topics (`faq/<id>`) with confidence and raw similarity, best first."""
-        scores = self._index.scores(lemma_text(message))
+    def rank(self, message: Message) -> Tuple[List[Tuple[str, float, float]], float]:
+        """Topics (`faq/<id>`) with confidence and lexical similarity, best first; and the best
+        lexical similarity of any topic (how FAQ-like the message is at all)."""
+        scores, lexical = self._index.scores(lemma_text(message), message.get(TEXT) or "")
         top = np.argsort(-scores)[: self._config["ranking_length"]]
         # softmax over all topics, reported for the top ones
         exponentials = np.exp((scores - scores[top[0]]) / self._config["temperature"])
         confidences = exponentials[top] / exponentials.sum()
-        return [(self._index.topics[i], float(c), float(scores[i])) for i, c in zip(top, confidences)]
+        ranking = [(self._index.topics[i], float(c), float(lexical[i])) for i, c in zip(top, confidences)]
+        return ranking, float(lexical.max())
 
     def _demote_unlike_questions(self, message: Message, best_similarity: float) -> None:
         intent = message.get(INTENT) or {}
@@ -207,9 +267,9 @@ class FaqRetriever(GraphComponent):
             return messages
         retrieval_intent = self._config["retrieval_intent"]
         for message in messages:
-            ranking = self.rank(message)
-            best_key, best_confidence, best_similarity = ranking[0]
-            self._demote_unlike_questions(message, best_similarity)
+            ranking, best_lexical = self.rank(message)
+            best_key, best_confidence, _ = ranking[0]
+            self._demote_unlike_questions(message, best_lexical)
             utter_action = f"utter_{best_key}"
             selector = message.get(RESPONSE_SELECTOR_PROPERTY_NAME, {})
             selector[RESPONSE_SELECTOR_RETRIEVAL_INTENTS] = [retrieval_intent]
