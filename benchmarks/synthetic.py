@@ -58,7 +58,9 @@ def synthetic_entries(count: int, seed: int = 7) -> List[Tuple[Entry, str]]:
             id=f"syn_{template_id}_{number}", category="synthetic", location="synthetic",
             title={"pl": f"{template_id}: {activity}"[:60], "en": f"{template_id}: {activity}"[:60]},
             questions={"pl": questions_pl, "en": questions_en},
-            answer={"pl": f"SYNTETYCZNA odpowiedź {number}.", "en": f"SYNTHETIC answer {number}."},
+            # an answer that is about its question, as real answers are (placeholder text otherwise)
+            answer={"pl": f"SYNTETYCZNA odpowiedź na pytanie: {questions_pl[0]}",
+                    "en": f"SYNTHETIC answer to: {questions_en[0]}"},
             sources=["https://www.biznes.gov.pl/"],
         )
         # held out: the first phrasing typed without diacritics, the activity's last word left off

@@ -14,15 +14,12 @@ Its output follows the ResponseSelector format, so `rasa test nlu`, the rule
 from __future__ import annotations
 
 import logging
-import pickle
 import zlib
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 import numpy as np
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import (
     RESPONSE_SELECTOR_PREDICTION_KEY,
     RESPONSE_SELECTOR_PROPERTY_NAME,
@@ -45,11 +42,11 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy import sparse
 
+from components.stored import StoredStateComponent
 from components.text import fold, words
 
 logger = logging.getLogger(__name__)
 
-_MODEL_FILE = "faq_retriever.pkl"
 
 
 def lemma_text(message: Message) -> str:
@@ -145,7 +142,7 @@ class TopicIndex:
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
 )
-class FaqRetriever(GraphComponent):
+class FaqRetriever(StoredStateComponent):
     """Chooses the FAQ answer (`faq/<id>`) for messages of the retrieval intent."""
 
     @staticmethod
@@ -169,46 +166,8 @@ class FaqRetriever(GraphComponent):
             "ranking_length": 10,
         }
 
-    def __init__(
-        self,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        index: Optional[TopicIndex] = None,
-        responses: Optional[Dict[Text, List[Dict[Text, Any]]]] = None,
-    ) -> None:
-        self._config = config
-        self._model_storage = model_storage
-        self._resource = resource
-        self._index = index
-        self._responses = responses or {}
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "FaqRetriever":
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def load(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> "FaqRetriever":
-        try:
-            with model_storage.read_from(resource) as directory:
-                index, responses = pickle.loads((directory / _MODEL_FILE).read_bytes())
-        except (ValueError, FileNotFoundError):
-            logger.warning("No trained FAQ index; FAQ answers are unavailable.")
-            index, responses = None, {}
-        return cls(config, model_storage, resource, index, responses)
+    def restore(self, state: Optional[Tuple[TopicIndex, Dict[Text, List[Dict[Text, Any]]]]]) -> None:
+        self._index, self._responses = state or (None, {})
 
     def train(self, training_data: TrainingData) -> Resource:
         retrieval_intent = self._config["retrieval_intent"]
@@ -239,10 +198,8 @@ class FaqRetriever(GraphComponent):
             self._config["word_weight"], self._config["max_char_ngram"], weights, self._config["answer_encoder"]
         )
         self._index.fit(examples, answers)
-        with self._model_storage.write_to(self._resource) as directory:
-            (directory / _MODEL_FILE).write_bytes(pickle.dumps((self._index, self._responses)))
         logger.info("FAQ index: %d topics, %d paraphrases.", len(self._index.topics), len(examples))
-        return self._resource
+        return self.persist((self._index, self._responses))
 
     def rank(self, message: Message) -> Tuple[List[Tuple[str, float, float]], float]:
         """Topics (`faq/<id>`) with confidence and lexical similarity, best first; and the best

@@ -11,14 +11,11 @@ message metadata (`{"language": "en"}`) is used when present.
 from __future__ import annotations
 
 import logging
-import pickle
 from collections import Counter
 from typing import Any, Dict, List, Optional, Set, Text, Tuple
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import (
     ENTITIES,
     ENTITY_ATTRIBUTE_CONFIDENCE,
@@ -32,13 +29,13 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from components.stored import StoredStateComponent
 from components.text import fold, words
 from components.training_language import LANGUAGES, example_language
 
 logger = logging.getLogger(__name__)
 
 ENTITY_NAME = "language"
-_MODEL_FILE = "language_detector.pkl"
 
 
 def _content_words(text: str, neutral: Set[str]) -> List[str]:
@@ -49,7 +46,7 @@ def _content_words(text: str, neutral: Set[str]) -> List[str]:
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True
 )
-class LanguageDetector(GraphComponent):
+class LanguageDetector(StoredStateComponent):
     """Emits the entity `language` (`pl`/`en`) when the message clearly is in one language."""
 
     @staticmethod
@@ -63,49 +60,10 @@ class LanguageDetector(GraphComponent):
             "neutral_max_ratio": 4.0,
         }
 
-    def __init__(
-        self,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        model: Any = None,
-        neutral: Optional[Set[str]] = None,
-        vocabulary: Optional[Set[str]] = None,
-    ) -> None:
-        self._config = config
-        self._model_storage = model_storage
-        self._resource = resource
-        self._model = model
-        self._neutral: Set[str] = neutral or set()
-        # folded words of the training data: a message with none of them ("xqzt vbnm") says nothing
-        self._vocabulary: Set[str] = vocabulary or set()
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "LanguageDetector":
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def load(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> "LanguageDetector":
-        try:
-            with model_storage.read_from(resource) as directory:
-                model, neutral, vocabulary = pickle.loads((directory / _MODEL_FILE).read_bytes())
-        except (ValueError, FileNotFoundError):
-            logger.warning("No trained language detector; no language will be detected.")
-            model, neutral, vocabulary = None, set(), set()
-        return cls(config, model_storage, resource, model, neutral, vocabulary)
+    def restore(self, state: Optional[Tuple[Any, Set[str], Set[str]]]) -> None:
+        self._model, self._neutral, self._vocabulary = state or (None, set(), set())
+        # _neutral: words common in both languages; _vocabulary: folded training words (a message
+        # with none of them, like "xqzt vbnm", says nothing about its language)
 
     def _neutral_words(self, texts: List[Tuple[str, str]]) -> Set[str]:
         counts: Dict[str, Counter] = {language: Counter() for language in LANGUAGES}
@@ -145,10 +103,8 @@ class LanguageDetector(GraphComponent):
             LogisticRegression(C=10.0, max_iter=1000, class_weight="balanced"),
         )
         self._model.fit(texts, [language for _, language in labelled])
-        with self._model_storage.write_to(self._resource) as directory:
-            (directory / _MODEL_FILE).write_bytes(pickle.dumps((self._model, self._neutral, self._vocabulary)))
         logger.info("Language detector trained on %d examples, %d neutral words.", len(texts), len(self._neutral))
-        return self._resource
+        return self.persist((self._model, self._neutral, self._vocabulary))
 
     def detect(self, text: str) -> Optional[Tuple[str, float]]:
         """The language of `text` and its probability, or None when the text cannot tell."""

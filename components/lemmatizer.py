@@ -12,26 +12,22 @@ here too: a token sequence matching a variant ("jdg") gets the canonical term's 
 """
 from __future__ import annotations
 
-import json
 import logging
 from collections import Counter, defaultdict
 from typing import Any, Dict, Iterable, List, Optional, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from components.stored import StoredStateComponent
 from components.text import fold, words
 from components.training_language import example_language
 
 logger = logging.getLogger(__name__)
-
-_LEXICON_FILE = "folded_lemmas.json"
 
 
 def build_lexicon(tokens_by_language: Dict[str, Iterable[str]]) -> Dict[str, str]:
@@ -69,48 +65,14 @@ def build_lexicon(tokens_by_language: Dict[str, Iterable[str]]) -> Dict[str, str
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=True
 )
-class FoldedLemmatizer(GraphComponent):
+class FoldedLemmatizer(StoredStateComponent):
     """Sets every token's lemma to its diacritics-folded lemma (Polish and English)."""
 
-    def __init__(
-        self,
-        model_storage: ModelStorage,
-        resource: Resource,
-        lexicon: Optional[Dict[str, str]] = None,
-        synonyms: Optional[Dict[str, List[List[str]]]] = None,
-    ) -> None:
-        self._model_storage = model_storage
-        self._resource = resource
-        self._lexicon = lexicon or {}
+    def restore(self, state: Optional[Dict[str, Any]]) -> None:
+        state = state or {}
+        self._lexicon: Dict[str, str] = state.get("lexicon", {})
         # canonical lemma text -> variants as lemma sequences
-        self._synonyms = synonyms or {}
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "FoldedLemmatizer":
-        return cls(model_storage, resource)
-
-    @classmethod
-    def load(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> "FoldedLemmatizer":
-        try:
-            with model_storage.read_from(resource) as directory:
-                stored = json.loads((directory / _LEXICON_FILE).read_text("utf-8"))
-        except (ValueError, FileNotFoundError):
-            logger.warning("No trained lexicon found; lemmas fall back to folded words.")
-            stored = {}
-        return cls(model_storage, resource, stored.get("lexicon"), stored.get("synonyms"))
+        self._synonyms: Dict[str, List[List[str]]] = state.get("synonyms", {})
 
     def train(self, training_data: TrainingData) -> Resource:
         tokens_by_language: Dict[str, List[str]] = defaultdict(list)
@@ -127,21 +89,10 @@ class FoldedLemmatizer(GraphComponent):
             target = self._lemmas(canonical)
             if target and self._lemmas(variant) != target:
                 self._synonyms.setdefault(" ".join(target), []).append(self._lemmas(variant))
-        with self._model_storage.write_to(self._resource) as directory:
-            (directory / _LEXICON_FILE).write_text(
-                json.dumps(
-                    {"lexicon": self._lexicon, "synonyms": self._synonyms},
-                    ensure_ascii=False,
-                    sort_keys=True,
-                ),
-                "utf-8",
-            )
         logger.info(
-            "Folded-lemma lexicon: %d forms, %d synonym groups.",
-            len(self._lexicon),
-            len(self._synonyms),
+            "Folded-lemma lexicon: %d forms, %d synonym groups.", len(self._lexicon), len(self._synonyms)
         )
-        return self._resource
+        return self.persist({"lexicon": self._lexicon, "synonyms": self._synonyms})
 
     def _lemmas(self, phrase: str) -> List[str]:
         return [self.lemma(word) for word in words(phrase)]

@@ -30,10 +30,10 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-"$VENV/bin/rasa" run actions --actions actions --port "$ACTIONS_PORT" > var/logs/actions.log 2>&1 &
+"$VENV/bin/rasa" run actions --actions actions --port "$ACTIONS_PORT" --logging-config-file logging.yml > var/logs/actions.log 2>&1 &
 pids+=($!)
 "$VENV/bin/rasa" run --model "$MODEL" --endpoints "$ENDPOINTS" --credentials credentials.yml \
-  --port "$RASA_PORT" --enable-api --auth-token "$RASA_API_TOKEN" --cors "*" > var/logs/rasa.log 2>&1 &
+  --port "$RASA_PORT" --enable-api --auth-token "$RASA_API_TOKEN" --cors "*" --logging-config-file logging.yml > var/logs/rasa.log 2>&1 &
 pids+=($!)
 "$PY" -m website.serve --port "$WEB_PORT" --rasa-url "http://localhost:${RASA_PORT}" > var/logs/website.log 2>&1 &
 pids+=($!)

@@ -131,7 +131,7 @@ class Stack:
             f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.tracker_db}"\n'
         )
         actions = self._spawn("actions", [str(BIN / "rasa"), "run", "actions", "--actions", "actions",
-                                          "--port", str(self.actions_port)], app_env)
+                                          "--port", str(self.actions_port), "--logging-config-file", "logging.yml"], app_env)
         self.start_rasa()
         website = self._spawn("website", [sys.executable, "-m", "website.serve", "--port", str(self.web_port),
                                           "--rasa-url", self.url])
@@ -143,7 +143,7 @@ class Stack:
         rasa = self._spawn("rasa", [
             str(BIN / "rasa"), "run", "--model", str(self.model), "--endpoints", str(self.workdir / "endpoints.yml"),
             "--credentials", "credentials.yml", "--port", str(self.rasa_port), "--enable-api",
-            "--auth-token", self.token, "--cors", "*",
+            "--auth-token", self.token, "--cors", "*", "--logging-config-file", "logging.yml",
         ])
         _wait(f"{self.url}/status?token={self.token}", rasa, self.workdir / "rasa.log")
 

@@ -50,6 +50,15 @@
     el.langButtons.forEach(function (b) { b.setAttribute("aria-pressed", String(b.dataset.lang === state.lang)); });
   }
 
+  /* Answers use **bold** for key facts; build nodes (never innerHTML) so text stays text. */
+  function appendFormatted(parent, text) {
+    text.split(/\*\*(.+?)\*\*/g).forEach(function (part, index) {
+      if (!part) return;
+      if (index % 2) { var strong = document.createElement("strong"); strong.textContent = part; parent.appendChild(strong); }
+      else parent.appendChild(document.createTextNode(part));
+    });
+  }
+
   function render(entry) {
     var who = entry.who === "user" ? "user" : "bot";
     if (entry.text) {
@@ -60,7 +69,7 @@
       label.className = "vo-who";
       label.textContent = (who === "user" ? t("you") : t("bot")) + " ";
       bubble.appendChild(label);
-      bubble.appendChild(document.createTextNode(entry.text));
+      appendFormatted(bubble, entry.text);
       el.log.appendChild(bubble);
     }
     if (entry.buttons && entry.buttons.length) {

@@ -1,0 +1,64 @@
+"""Base for trainable components whose whole trained state is one object in the model archive."""
+from __future__ import annotations
+
+import logging
+import pickle
+from typing import Any, Dict, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+
+logger = logging.getLogger(__name__)
+_STATE_FILE = "state.pkl"
+
+
+class StoredStateComponent(GraphComponent):
+    """Subclasses implement `restore(state)` (None: untrained) and call `persist(state)` in train."""
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        state: Optional[Any] = None,
+    ) -> None:
+        self._config = config
+        self._model_storage = model_storage
+        self._resource = resource
+        self.restore(state)
+
+    def restore(self, state: Optional[Any]) -> None:
+        raise NotImplementedError
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "StoredStateComponent":
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "StoredStateComponent":
+        try:
+            with model_storage.read_from(resource) as directory:
+                state = pickle.loads((directory / _STATE_FILE).read_bytes())
+        except (ValueError, FileNotFoundError):
+            logger.warning("%s has no trained state and will do nothing.", cls.__name__)
+            state = None
+        return cls(config, model_storage, resource, state)
+
+    def persist(self, state: Any) -> Resource:
+        with self._model_storage.write_to(self._resource) as directory:
+            (directory / _STATE_FILE).write_bytes(pickle.dumps(state))
+        return self._resource
