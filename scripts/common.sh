@@ -26,7 +26,7 @@ setup_python() {
   local stamp="$VENV/.installed-$(cat requirements.txt constraints.txt | sha1sum | cut -c1-12)"
   if [ ! -f "$stamp" ]; then
     log "installing Python dependencies (pinned in constraints.txt)"
-    "$PY" -m pip install -q --upgrade "pip<25" wheel
+    "$PY" -m pip install -q --upgrade "pip<25"
     "$PY" -m pip install -q -r requirements.txt -c constraints.txt
     rm -f "$VENV"/.installed-*; touch "$stamp"
   fi

@@ -60,6 +60,9 @@ def trained_model() -> Path:
              "--out", str(cache), "--fixed-model-name", model.name[: -len(".tar.gz")]],
             cwd=ROOT, check=True, env=ENV,
         )
+        for stale in cache.glob("model-*.tar.gz"):
+            if stale != model:
+                stale.unlink()
     return model
 
 
