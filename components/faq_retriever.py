@@ -43,7 +43,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy import sparse
 
 from components.stored import StoredStateComponent
-from components.text import fold, words
+from components.text import DiacriticsRestorer, fold, words
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +91,7 @@ class TopicIndex:
         self.paraphrases: Optional[np.ndarray] = None
         self.answers: Optional[np.ndarray] = None
         self.answer_topics: Optional[np.ndarray] = None
+        self.restorer = DiacriticsRestorer()
 
     def _vectorize(self, texts: List[str], fit: bool = False) -> sparse.csr_matrix:
         if fit:
@@ -112,6 +113,7 @@ class TopicIndex:
         self.topics = sorted({topic for topic, _, _ in examples})
         self.topic_starts = np.searchsorted(np.array([topic for topic, _, _ in examples]), self.topics)
         self.matrix = self._vectorize([lemmas for _, lemmas, _ in examples], fit=True).T.tocsr()
+        self.restorer.fit([raw for _, _, raw in examples] + [text for _, text in answers])
         if self.weights.get("paraphrase_embedding"):
             self.paraphrases = embeddings.encode_paraphrases([raw for _, _, raw in examples]).T
         position = {topic: i for i, topic in enumerate(self.topics)}
@@ -128,6 +130,7 @@ class TopicIndex:
         lexical_all = np.asarray((self._vectorize([lemma_text]) @ self.matrix).todense()).ravel()
         lexical = np.maximum.reduceat(lexical_all, self.topic_starts)
         fused = self.weights.get("lexical", 1.0) * _zscore(lexical)
+        raw_text = self.restorer.restore(raw_text)  # the encoders expect written Polish
         if self.paraphrases is not None:
             similarity = embeddings.encode_paraphrases([raw_text])[0] @ self.paraphrases
             fused += self.weights["paraphrase_embedding"] * _zscore(np.maximum.reduceat(similarity, self.topic_starts))

@@ -27,3 +27,40 @@ def words(text: str) -> list[str]:
 def normalise_question(text: str) -> str:
     """Key under which two questions count as the same: folded words, single-spaced."""
     return " ".join(words(fold(text)))
+
+
+class DiacriticsRestorer:
+    """Puts Polish diacritics back on words typed without them, for words seen in training.
+
+    Sentence encoders were trained on correctly written Polish and misread "jak zalozyc firme";
+    restoring it to "jak założyć firmę" from our own vocabulary costs one look-up per word.
+    Words that already carry diacritics, or were never seen with them, are left as typed.
+    """
+
+    def __init__(self) -> None:
+        self.surface: dict[str, str] = {}
+
+    def fit(self, texts: "list[str]") -> "DiacriticsRestorer":
+        from collections import Counter, defaultdict
+
+        seen: "defaultdict[str, Counter]" = defaultdict(Counter)
+        for text in texts:
+            for word in words(text.lower()):
+                seen[fold(word)][word] += 1
+        for folded, forms in seen.items():
+            best, _ = forms.most_common(1)[0]
+            if best != folded:
+                self.surface[folded] = best
+        return self
+
+    def restore(self, text: str) -> str:
+        def replace(match: "re.Match[str]") -> str:
+            word = match.group(0)
+            if fold(word) != word.lower():
+                return word  # typed with diacritics: trust the user
+            restored = self.surface.get(word.lower())
+            if restored is None:
+                return word
+            return restored.capitalize() if word[:1].isupper() else restored
+
+        return _WORD_RE.sub(replace, text)
