@@ -166,6 +166,9 @@ class FaqRetriever(StoredStateComponent):
             # a message whose best paraphrase is less similar than this is not an FAQ question
             # whatever the intent classifier says: it becomes `nlu_fallback` (see benchmarks/faq.py)
             "min_similarity": 0.2,
+            # a message this similar to a knowledge-base question is that question: it is an FAQ
+            # whatever the intent classifier says (DIET underfits a 100-topic `faq` class)
+            "known_question_similarity": 0.9,
             "ranking_length": 10,
         }
 
@@ -208,6 +211,8 @@ class FaqRetriever(StoredStateComponent):
         """Topics (`faq/<id>`) with confidence and lexical similarity, best first; and the best
         lexical similarity of any topic (how FAQ-like the message is at all)."""
         scores, lexical = self._index.scores(lemma_text(message), message.get(TEXT) or "")
+        if lexical.max() >= self._config["known_question_similarity"]:
+            scores[lexical.argmax()] = scores.max() + 1.0  # a knowledge-base question answers itself
         top = np.argsort(-scores)[: self._config["ranking_length"]]
         # softmax over all topics, reported for the top ones
         exponentials = np.exp((scores - scores[top[0]]) / self._config["temperature"])
@@ -215,12 +220,23 @@ class FaqRetriever(StoredStateComponent):
         ranking = [(self._index.topics[i], float(c), float(lexical[i])) for i, c in zip(top, confidences)]
         return ranking, float(lexical.max())
 
-    def _demote_unlike_questions(self, message: Message, best_similarity: float) -> None:
-        intent = message.get(INTENT) or {}
-        if intent.get(INTENT_NAME_KEY) == self._config["retrieval_intent"] and best_similarity < self._config["min_similarity"]:
-            message.set(INTENT, {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME, PREDICTED_CONFIDENCE_KEY: 1.0 - best_similarity}, add_to_output=True)
-            ranking = message.get(INTENT_RANKING_KEY) or []
-            message.set(INTENT_RANKING_KEY, [message.get(INTENT)] + ranking, add_to_output=True)
+    def _correct_intent(self, message: Message, best_similarity: float) -> None:
+        """FAQ or not, by how close the message is to the knowledge base's own questions."""
+        retrieval_intent = self._config["retrieval_intent"]
+        predicted = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        if predicted == retrieval_intent and best_similarity < self._config["min_similarity"]:
+            corrected = {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME, PREDICTED_CONFIDENCE_KEY: 1.0 - best_similarity}
+        elif predicted is not None and best_similarity >= self._config["known_question_similarity"]:
+            corrected = {INTENT_NAME_KEY: retrieval_intent, PREDICTED_CONFIDENCE_KEY: best_similarity}
+        else:
+            return
+        others = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != corrected[INTENT_NAME_KEY]]
+        # the rest share what the corrected intent leaves, so the ranking still sums to one
+        total = sum(r.get(PREDICTED_CONFIDENCE_KEY, 0.0) for r in others) or 1.0
+        scale = (1.0 - corrected[PREDICTED_CONFIDENCE_KEY]) / total
+        ranking = [{**r, PREDICTED_CONFIDENCE_KEY: r.get(PREDICTED_CONFIDENCE_KEY, 0.0) * scale} for r in others]
+        message.set(INTENT, corrected, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [corrected] + ranking, add_to_output=True)
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self._index is None:
@@ -229,7 +245,7 @@ class FaqRetriever(StoredStateComponent):
         for message in messages:
             ranking, best_lexical = self.rank(message)
             best_key, best_confidence, _ = ranking[0]
-            self._demote_unlike_questions(message, best_lexical)
+            self._correct_intent(message, best_lexical)
             utter_action = f"utter_{best_key}"
             selector = message.get(RESPONSE_SELECTOR_PROPERTY_NAME, {})
             selector[RESPONSE_SELECTOR_RETRIEVAL_INTENTS] = [retrieval_intent]
