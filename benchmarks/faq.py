@@ -87,6 +87,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="skip the stock ResponseSelector (slow to train)")
     parser.add_argument("--sizes", type=int, nargs="*", default=[2000, 5000], help="synthetic scales")
+    parser.add_argument("--report", type=Path, default=REPORT, help="where to write the markdown report")
     args = parser.parse_args()
     from rasa.utils.log_utils import configure_structlog
 
@@ -112,10 +113,10 @@ def main() -> None:
              "## Held-out paraphrases of the real knowledge base\n"] + accuracy_table(results)
     if args.sizes:
         lines += ["\n## Scale (SYNTHETIC topics added to the real ones)\n"] + scale_table(kb, queries, args.sizes)
-    REPORT.parent.mkdir(exist_ok=True)
-    REPORT.write_text("\n".join(lines) + "\n", "utf-8")
+    args.report.parent.mkdir(parents=True, exist_ok=True)
+    args.report.write_text("\n".join(lines) + "\n", "utf-8")
     print("\n".join(lines))
-    print(f"\nwritten to {REPORT.relative_to(ROOT)}")
+    print(f"\nwritten to {args.report}")
 
 
 if __name__ == "__main__":
