@@ -1,9 +1,10 @@
 """Actions of the core dialogue: language switch, fallback suggestions, ratings."""
+
 from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -11,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge import known_topics, topic_question, topic_title
 from actions.language import language_of, pick
+from lang.codes import known, or_default
 
 logger = logging.getLogger(__name__)
 
@@ -26,23 +28,21 @@ _TARGET_WORDS = {
 }
 
 
-def requested_language(text: str, entity_value: Optional[str], current: str) -> str:
+def requested_language(text: str, entity_value: str | None, current: str) -> str:
     """The language asked for: named in the text, else given by a button, else the other one."""
     named = [language for language, pattern in _TARGET_WORDS.items() if pattern.search(text or "")]
     if len(named) == 1:
         return named[0]
-    if (text or "").startswith("/") and entity_value in ("pl", "en"):
+    if (text or "").startswith("/") and known(entity_value):
         return entity_value
     return "en" if current == "pl" else "pl"
 
 
 class ActionChangeLanguage(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_change_language"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         message = tracker.latest_message or {}
         entity = next(tracker.get_latest_entity_values("language"), None)
         previous = _language_before_latest_message(tracker)
@@ -58,10 +58,10 @@ def _language_before_latest_message(tracker: Tracker) -> str:
     for event in tracker.events[: user_turns[-1] if user_turns else len(tracker.events)]:
         if event.get("event") == "slot" and event.get("name") == "language":
             value = event.get("value")
-    return value if value in ("pl", "en") else "pl"
+    return or_default(value)
 
 
-def _previous_user_intent(tracker: Tracker) -> Optional[str]:
+def _previous_user_intent(tracker: Tracker) -> str | None:
     user_events = [e for e in tracker.events if e.get("event") == "user"]
     if len(user_events) < 2:
         return None
@@ -85,12 +85,10 @@ def _suggested_topics(tracker: Tracker) -> List[str]:
 class ActionSuggestTopics(Action):
     """First miss: "Did you mean ...?" with the likeliest topics; second miss in a row: a consultant."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_suggest_topics"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         if _previous_user_intent(tracker) == FALLBACK_INTENT:
             dispatcher.utter_message(response="utter_offer_consultant")
             return []
@@ -101,17 +99,19 @@ class ActionSuggestTopics(Action):
         language = language_of(tracker)
         # a button sends the topic's own first question: retrieval matches it exactly
         buttons = [
-            {"title": topic_title(topic, language), "payload": topic_question(topic, language)}
-            for topic in topics
+            {"title": topic_title(topic, language), "payload": topic_question(topic, language)} for topic in topics
         ]
         buttons.append(
-            {"title": pick(tracker, pl="Rozmowa z konsultantem", en="Talk to a consultant"), "payload": "/request_human"}
+            {
+                "title": pick(tracker, pl="Rozmowa z konsultantem", en="Talk to a consultant"),
+                "payload": "/request_human",
+            }
         )
         dispatcher.utter_message(response="utter_did_you_mean", buttons=buttons)
         return []
 
 
-def parse_rating(value: Any) -> Optional[int]:
+def parse_rating(value: Any) -> int | None:
     """1-5 from an entity value such as "4", "4/5" or "4 gwiazdki"; None otherwise."""
     match = re.search(r"\d+", str(value or ""))
     if not match:
@@ -121,12 +121,10 @@ def parse_rating(value: Any) -> Optional[int]:
 
 
 class ActionRateService(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_rate_service"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         text = (tracker.latest_message or {}).get("text", "")
         rating = parse_rating(next(tracker.get_latest_entity_values("rating"), None))
         if rating is None and not text.startswith("/"):
@@ -136,7 +134,7 @@ class ActionRateService(Action):
             return [SlotSet("rating", None)]
         from services.storage.ratings import save_rating
 
-        channel = (tracker.get_latest_input_channel() or "unknown")
+        channel = tracker.get_latest_input_channel() or "unknown"
         save_rating(None, tracker.sender_id, rating, channel)
         dispatcher.utter_message(response="utter_rating_thanks", rating=rating)
         if rating <= 2:

@@ -1,4 +1,5 @@
 """Read-only access to the knowledge base for actions (titles and questions for suggestion buttons)."""
+
 from __future__ import annotations
 
 import functools

@@ -1,15 +1,17 @@
 """The conversation's language, as seen from custom actions."""
+
 from __future__ import annotations
 
 from rasa_sdk import Tracker
 
-DEFAULT_LANGUAGE = "pl"
+from lang.codes import DEFAULT_LANGUAGE, or_default
+
+__all__ = ["DEFAULT_LANGUAGE", "language_of", "pick"]
 
 
 def language_of(tracker: Tracker) -> str:
     """`pl` or `en`; an unset slot means the office's language, Polish."""
-    value = tracker.get_slot("language")
-    return value if value in ("pl", "en") else DEFAULT_LANGUAGE
+    return or_default(tracker.get_slot("language"))
 
 
 def pick(tracker: Tracker, pl: str, en: str) -> str:

@@ -4,6 +4,7 @@
 a loaded Rasa agent, exactly as the server does. `Bm25Engine` is the plain baseline: Okapi BM25 over
 diacritics-folded words, no lemmas, no synonyms.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -15,9 +16,9 @@ from typing import Any, Dict, List, Tuple
 import numpy as np
 import yaml
 
-from components.text import fold, words
 from kb_import.generate import render_domain, render_nlu
 from kb_import.model import KnowledgeBase
+from lang.text import fold, words
 
 ROOT = Path(__file__).resolve().parent.parent
 SPACY = {"name": "SpacyNLP", "model": str(ROOT / "var" / "spacy" / "pl_blank")}
@@ -60,8 +61,17 @@ class RasaEngine(Engine):
         (work / "nlu.yml").write_text(render_nlu(kb), "utf-8")
         (work / "domain.yml").write_text(render_domain(kb), "utf-8")
         (work / "config.yml").write_text(
-            yaml.safe_dump({"recipe": "default.v1", "language": "pl", "assistant_id": "benchmark",
-                            "pipeline": self.pipeline, "policies": []}), "utf-8")
+            yaml.safe_dump(
+                {
+                    "recipe": "default.v1",
+                    "language": "pl",
+                    "assistant_id": "benchmark",
+                    "pipeline": self.pipeline,
+                    "policies": [],
+                }
+            ),
+            "utf-8",
+        )
         started = time.perf_counter()
         model = train_nlu(str(work / "config.yml"), str(work / "nlu.yml"), str(work), domain=str(work / "domain.yml"))
         self.train_seconds = time.perf_counter() - started
@@ -84,7 +94,10 @@ class Bm25Engine(Engine):
 
         started = time.perf_counter()
         pairs: List[Tuple[str, str]] = [
-            (entry.id, question) for entry in kb.entries for lang in ("pl", "en") for question in entry.questions.get(lang, [])
+            (entry.id, question)
+            for entry in kb.entries
+            for lang in ("pl", "en")
+            for question in entry.questions.get(lang, [])
         ]
         pairs.sort()
         self.topics = sorted({topic for topic, _ in pairs})

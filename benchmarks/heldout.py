@@ -1,4 +1,5 @@
 """Held-out evaluation questions (benchmarks/heldout/*.yml), expanded into the measured styles."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,7 +8,7 @@ from typing import List
 
 import yaml
 
-from components.text import fold
+from lang.text import fold
 
 HELDOUT_DIR = Path(__file__).resolve().parent / "heldout"
 

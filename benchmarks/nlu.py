@@ -4,6 +4,7 @@ Splits data/nlu/ 80/20 per intent (stratified, fixed seed), trains the project's
 (config.yml) on the 80%, and reports intent accuracy on the 20% per language (from each block's
 `metadata.lang`), plus FAQ topic accuracy for the retrieval intent. Writes reports/nlu_benchmark.md.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -27,7 +28,6 @@ def main() -> None:
     from rasa.model_training import train_nlu
     from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLWriter
     from rasa.shared.nlu.training_data.loading import load_data
-
     from rasa.utils.log_utils import configure_structlog
 
     configure_structlog(logging.WARNING)
@@ -56,11 +56,17 @@ def main() -> None:
             chosen = parsed["response_selector"]["faq"]["response"]["intent_response_key"]
             faq_correct[language] += predicted == "faq" and chosen == example.get("intent_response_key")
 
-    lines = ["# NLU held-out evaluation\n", f"Split: 80% train / 20% test per intent, seed 42. Training took {train_seconds:.0f} s.\n",
-             "| language | test examples | intent accuracy | FAQ examples | FAQ intent + topic correct |", "|---|---|---|---|---|"]
+    lines = [
+        "# NLU held-out evaluation\n",
+        f"Split: 80% train / 20% test per intent, seed 42. Training took {train_seconds:.0f} s.\n",
+        "| language | test examples | intent accuracy | FAQ examples | FAQ intent + topic correct |",
+        "|---|---|---|---|---|",
+    ]
     for language in sorted(totals):
-        lines.append(f"| {language} | {totals[language]} | {100 * correct[language] / totals[language]:.1f}% | "
-                     f"{faq_total[language]} | {100 * faq_correct[language] / max(1, faq_total[language]):.1f}% |")
+        lines.append(
+            f"| {language} | {totals[language]} | {100 * correct[language] / totals[language]:.1f}% | "
+            f"{faq_total[language]} | {100 * faq_correct[language] / max(1, faq_total[language]):.1f}% |"
+        )
     lines.append("\nMost frequent confusions (expected -> predicted: count):\n")
     pairs = sorted(((n, e, p) for e, c in confusions.items() for p, n in c.items()), reverse=True)[:12]
     lines += [f"- {e} -> {p}: {n}" for n, e, p in pairs]

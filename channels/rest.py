@@ -3,9 +3,10 @@
 Named `channels.rest.ValidatedRestInput` in credentials.yml; it keeps the URL
 `/webhooks/rest/webhook` and the response format of Rasa's own `rest` channel.
 """
+
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable, Optional
+from typing import Any, Awaitable, Callable
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
@@ -30,7 +31,7 @@ class ValidatedRestInput(RestInput):
         blueprint = super().blueprint(on_new_message)
 
         @blueprint.on_request
-        async def validate(request: Request) -> Optional[HTTPResponse]:
+        async def validate(request: Request) -> HTTPResponse | None:
             if request.method != "POST" or not request.path.endswith("/webhook"):
                 return None
             try:

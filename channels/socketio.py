@@ -7,6 +7,7 @@ It also answers `session_request` itself: Rasa 3.6 calls `AsyncServer.enter_room
 it, which python-socketio >= 5.12 made a coroutine, so the session's room was never joined and
 replies to a persistent session went nowhere.
 """
+
 from __future__ import annotations
 
 import inspect

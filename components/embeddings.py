@@ -6,6 +6,7 @@
   slower, used for the answers (two per topic) and the incoming query.
 Both return L2-normalised float32 rows, so a dot product is a cosine.
 """
+
 from __future__ import annotations
 
 import functools

@@ -11,11 +11,12 @@ Its output follows the ResponseSelector format, so `rasa test nlu`, the rule
 `intent: faq -> utter_faq` and `POST /model/parse` work unchanged:
 `response_selector.faq.response.intent_response_key == "faq/<id>"`, with confidence and ranking.
 """
+
 from __future__ import annotations
 
 import logging
 import zlib
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, List, Tuple
 
 import numpy as np
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -32,8 +33,8 @@ from rasa.nlu.constants import (
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
     INTENT,
-    INTENT_RANKING_KEY,
     INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
     INTENT_RESPONSE_KEY,
     PREDICTED_CONFIDENCE_KEY,
     TEXT,
@@ -43,10 +44,9 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy import sparse
 
 from components.stored import StoredStateComponent
-from components.text import DiacriticsRestorer, fold, words
+from lang.text import DiacriticsRestorer, fold, words
 
 logger = logging.getLogger(__name__)
-
 
 
 def lemma_text(message: Message) -> str:
@@ -86,11 +86,11 @@ class TopicIndex:
             analyzer="char_wb", ngram_range=(2, max_char_ngram), sublinear_tf=True, min_df=1
         )
         self.topics: List[str] = []
-        self.matrix: Optional[sparse.csr_matrix] = None
-        self.topic_starts: Optional[np.ndarray] = None
-        self.paraphrases: Optional[np.ndarray] = None
-        self.answers: Optional[np.ndarray] = None
-        self.answer_topics: Optional[np.ndarray] = None
+        self.matrix: sparse.csr_matrix | None = None
+        self.topic_starts: np.ndarray | None = None
+        self.paraphrases: np.ndarray | None = None
+        self.answers: np.ndarray | None = None
+        self.answer_topics: np.ndarray | None = None
         self.restorer = DiacriticsRestorer()
 
     def _vectorize(self, texts: List[str], fit: bool = False) -> sparse.csr_matrix:
@@ -101,11 +101,9 @@ class TopicIndex:
             word = self.word_vectorizer.transform(texts)
             char = self.char_vectorizer.transform(texts)
         # both blocks are L2-normalised, so the dot product is a weighted sum of two cosines
-        return sparse.hstack(
-            [word * np.sqrt(self.word_weight), char * np.sqrt(1.0 - self.word_weight)]
-        ).tocsr()
+        return sparse.hstack([word * np.sqrt(self.word_weight), char * np.sqrt(1.0 - self.word_weight)]).tocsr()
 
-    def fit(self, examples: List[Tuple[str, str, str]], answers: List[Tuple[str, str]]) -> "TopicIndex":
+    def fit(self, examples: List[Tuple[str, str, str]], answers: List[Tuple[str, str]]) -> TopicIndex:
         """`examples`: (topic, lemma text, raw text); `answers`: (topic, answer text)."""
         from components import embeddings
 
@@ -142,14 +140,12 @@ class TopicIndex:
         return fused, lexical
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class FaqRetriever(StoredStateComponent):
     """Chooses the FAQ answer (`faq/<id>`) for messages of the retrieval intent."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return {
             "retrieval_intent": "faq",
             # share of the word-lemma cosine in the lexical score; the rest is character n-grams
@@ -172,7 +168,7 @@ class FaqRetriever(StoredStateComponent):
             "ranking_length": 10,
         }
 
-    def restore(self, state: Optional[Tuple[TopicIndex, Dict[Text, List[Dict[Text, Any]]]]]) -> None:
+    def restore(self, state: Tuple[TopicIndex, Dict[str, List[Dict[str, Any]]]] | None) -> None:
         self._index, self._responses = state or (None, {})
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -186,9 +182,7 @@ class FaqRetriever(StoredStateComponent):
             logger.warning("No examples of retrieval intent '%s'; nothing to index.", retrieval_intent)
             return self._resource
         prefix = f"utter_{retrieval_intent}/"
-        self._responses = {
-            key: value for key, value in training_data.responses.items() if key.startswith(prefix)
-        }
+        self._responses = {key: value for key, value in training_data.responses.items() if key.startswith(prefix)}
         answers = [  # the answers in each language, not their short voice/WhatsApp variants
             (key[len("utter_") :], variation["text"])
             for key, variations in self._responses.items()
@@ -217,7 +211,7 @@ class FaqRetriever(StoredStateComponent):
         # softmax over all topics, reported for the top ones
         exponentials = np.exp((scores - scores[top[0]]) / self._config["temperature"])
         confidences = exponentials[top] / exponentials.sum()
-        ranking = [(self._index.topics[i], float(c), float(lexical[i])) for i, c in zip(top, confidences)]
+        ranking = [(self._index.topics[i], float(c), float(lexical[i])) for i, c in zip(top, confidences, strict=False)]
         return ranking, float(lexical.max())
 
     def _correct_intent(self, message: Message, best_similarity: float) -> None:
@@ -225,12 +219,17 @@ class FaqRetriever(StoredStateComponent):
         retrieval_intent = self._config["retrieval_intent"]
         predicted = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         if predicted == retrieval_intent and best_similarity < self._config["min_similarity"]:
-            corrected = {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME, PREDICTED_CONFIDENCE_KEY: 1.0 - best_similarity}
+            corrected = {
+                INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
+                PREDICTED_CONFIDENCE_KEY: 1.0 - best_similarity,
+            }
         elif predicted is not None and best_similarity >= self._config["known_question_similarity"]:
             corrected = {INTENT_NAME_KEY: retrieval_intent, PREDICTED_CONFIDENCE_KEY: best_similarity}
         else:
             return
-        others = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != corrected[INTENT_NAME_KEY]]
+        others = [
+            r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != corrected[INTENT_NAME_KEY]
+        ]
         # the rest share what the corrected intent leaves, so the ranking still sums to one
         total = sum(r.get(PREDICTED_CONFIDENCE_KEY, 0.0) for r in others) or 1.0
         scale = (1.0 - corrected[PREDICTED_CONFIDENCE_KEY]) / total

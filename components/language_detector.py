@@ -8,11 +8,12 @@ slot of the same name. Messages with no language-specific content ("ok", "ZUS", 
 nothing, so the conversation keeps its language; for those, a language the web page passes in the
 message metadata (`{"language": "en"}`) is used when present.
 """
+
 from __future__ import annotations
 
 import logging
 from collections import Counter
-from typing import Any, Dict, List, Optional, Set, Text, Tuple
+from typing import Any, Dict, List, Set, Tuple
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -30,8 +31,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components.stored import StoredStateComponent
-from components.text import fold, words
 from components.training_language import LANGUAGES, example_language
+from lang.text import fold, words
 
 logger = logging.getLogger(__name__)
 
@@ -43,14 +44,12 @@ def _content_words(text: str, neutral: Set[str]) -> List[str]:
     return [w for w in words(text.lower()) if not w.isdigit() and fold(w) not in neutral]
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
 class LanguageDetector(StoredStateComponent):
     """Emits the entity `language` (`pl`/`en`) when the message clearly is in one language."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return {
             # probability the classifier must reach to decide; one-word messages need more
             "threshold": 0.8,
@@ -60,7 +59,7 @@ class LanguageDetector(StoredStateComponent):
             "neutral_max_ratio": 4.0,
         }
 
-    def restore(self, state: Optional[Tuple[Any, Set[str], Set[str]]]) -> None:
+    def restore(self, state: Tuple[Any, Set[str], Set[str]] | None) -> None:
         self._model, self._neutral, self._vocabulary = state or (None, set(), set())
         # _neutral: words common in both languages; _vocabulary: folded training words (a message
         # with none of them, like "xqzt vbnm", says nothing about its language)
@@ -106,7 +105,7 @@ class LanguageDetector(StoredStateComponent):
         logger.info("Language detector trained on %d examples, %d neutral words.", len(texts), len(self._neutral))
         return self.persist((self._model, self._neutral, self._vocabulary))
 
-    def detect(self, text: str) -> Optional[Tuple[str, float]]:
+    def detect(self, text: str) -> Tuple[str, float] | None:
         """The language of `text` and its probability, or None when the text cannot tell."""
         if self._model is None:
             return None

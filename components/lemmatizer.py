@@ -10,11 +10,12 @@ Domain synonyms (the NLU data's `synonym:` blocks, generated from `kb/synonyms.y
 here too: a token sequence matching a variant ("jdg") gets the canonical term's lemmas appended
 ("jdg dzialalnosc gospodarczy"), so every later featurizer and the FAQ retriever see both.
 """
+
 from __future__ import annotations
 
 import logging
 from collections import Counter, defaultdict
-from typing import Any, Dict, Iterable, List, Optional, Text
+from typing import Any, Dict, Iterable, List
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -24,8 +25,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components.stored import StoredStateComponent
-from components.text import fold, words
 from components.training_language import example_language
+from lang.text import fold, words
 
 logger = logging.getLogger(__name__)
 
@@ -62,13 +63,11 @@ def build_lexicon(tokens_by_language: Dict[str, Iterable[str]]) -> Dict[str, str
     return {form: lemma for form, lemma in lexicon.items() if form != lemma}
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=True
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=True)
 class FoldedLemmatizer(StoredStateComponent):
     """Sets every token's lemma to its diacritics-folded lemma (Polish and English)."""
 
-    def restore(self, state: Optional[Dict[str, Any]]) -> None:
+    def restore(self, state: Dict[str, Any] | None) -> None:
         state = state or {}
         self._lexicon: Dict[str, str] = state.get("lexicon", {})
         # canonical lemma text -> variants as lemma sequences
@@ -78,9 +77,7 @@ class FoldedLemmatizer(StoredStateComponent):
         tokens_by_language: Dict[str, List[str]] = defaultdict(list)
         for example in training_data.training_examples:
             language = example_language(example) or "pl"
-            tokens_by_language[language].extend(
-                token.text for token in example.get(TOKENS_NAMES[TEXT], [])
-            )
+            tokens_by_language[language].extend(token.text for token in example.get(TOKENS_NAMES[TEXT], []))
         for variant, canonical in training_data.entity_synonyms.items():
             tokens_by_language["pl"].extend(words(f"{variant} {canonical}"))
         self._lexicon = build_lexicon(tokens_by_language)
@@ -89,9 +86,7 @@ class FoldedLemmatizer(StoredStateComponent):
             target = self._lemmas(canonical)
             if target and self._lemmas(variant) != target:
                 self._synonyms.setdefault(" ".join(target), []).append(self._lemmas(variant))
-        logger.info(
-            "Folded-lemma lexicon: %d forms, %d synonym groups.", len(self._lexicon), len(self._synonyms)
-        )
+        logger.info("Folded-lemma lexicon: %d forms, %d synonym groups.", len(self._lexicon), len(self._synonyms))
         return self.persist({"lexicon": self._lexicon, "synonyms": self._synonyms})
 
     def _lemmas(self, phrase: str) -> List[str]:
@@ -121,6 +116,6 @@ class FoldedLemmatizer(StoredStateComponent):
         for message in messages:
             tokens = message.get(TOKENS_NAMES[TEXT], []) or []
             lemmas = self.expand_synonyms([self.lemma(token.text) for token in tokens])
-            for token, lemma in zip(tokens, lemmas):
+            for token, lemma in zip(tokens, lemmas, strict=False):
                 token.lemma = lemma
         return messages

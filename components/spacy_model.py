@@ -3,6 +3,7 @@
 spaCy's pretrained Polish pipelines cannot be downloaded here and SpacyNLP cannot take `blank:pl`,
 so we save `spacy.blank("pl")` (rule-based tokenizer only, nothing downloaded) to a folder.
 """
+
 from __future__ import annotations
 
 import sys

@@ -1,9 +1,10 @@
 """Base for trainable components whose whole trained state is one object in the model archive."""
+
 from __future__ import annotations
 
 import logging
 import pickle
-from typing import Any, Dict, Optional, Text
+from typing import Any, Dict
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.storage.resource import Resource
@@ -18,38 +19,38 @@ class StoredStateComponent(GraphComponent):
 
     def __init__(
         self,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        state: Optional[Any] = None,
+        state: Any | None = None,
     ) -> None:
         self._config = config
         self._model_storage = model_storage
         self._resource = resource
         self.restore(state)
 
-    def restore(self, state: Optional[Any]) -> None:
+    def restore(self, state: Any | None) -> None:
         raise NotImplementedError
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "StoredStateComponent":
+    ) -> StoredStateComponent:
         return cls(config, model_storage, resource)
 
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "StoredStateComponent":
+    ) -> StoredStateComponent:
         try:
             with model_storage.read_from(resource) as directory:
                 state = pickle.loads((directory / _STATE_FILE).read_bytes())

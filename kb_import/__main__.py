@@ -1,10 +1,11 @@
 """`python -m kb_import`: validate the knowledge base and regenerate the Rasa files from it."""
+
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import List
 
 from kb_import.errors import KnowledgeBaseError
 from kb_import.generate import render_all
@@ -15,14 +16,23 @@ from kb_import.writer import stale_files, summarise, write_all
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: List[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kb_import", description=__doc__)
     parser.add_argument("--kb", type=Path, default=PROJECT_ROOT / "kb", help="knowledge-base folder (default: kb/)")
     parser.add_argument("--root", type=Path, default=PROJECT_ROOT, help="project root to write into")
-    parser.add_argument("--from-sheet", type=Path, action="append", default=[], metavar="FILE",
-                        help="also import entries from a .csv or .xlsx export (repeatable)")
-    parser.add_argument("--check", action="store_true",
-                        help="only validate and tell whether the generated files are up to date (exit 1 if not)")
+    parser.add_argument(
+        "--from-sheet",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="also import entries from a .csv or .xlsx export (repeatable)",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="only validate and tell whether the generated files are up to date (exit 1 if not)",
+    )
     args = parser.parse_args(argv)
 
     try:

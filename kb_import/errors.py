@@ -1,4 +1,5 @@
 """Problems found in the knowledge base, each naming where it is."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

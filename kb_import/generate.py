@@ -3,6 +3,7 @@
 Output is deterministic (sorted, no timestamps), so an unchanged knowledge base regenerates
 byte-identical files.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -10,8 +11,8 @@ from typing import Dict, List, Set, Tuple
 
 import yaml
 
-from components.text import normalise_question
 from kb_import.model import LANGUAGES, Entry, KnowledgeBase
+from lang.text import normalise_question
 
 RETRIEVAL_INTENT = "faq"
 NLU_PATH = "data/nlu/faq.generated.yml"

@@ -1,10 +1,13 @@
 """The knowledge base as plain data, independent of where it was read from."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional
+from typing import Dict, List
 
-LANGUAGES = ("pl", "en")
+from lang.codes import LANGUAGES
+
+__all__ = ["LANGUAGES", "STATUSES", "Entry", "Synonym", "KnowledgeBase"]
 STATUSES = ("draft", "published")
 
 
@@ -16,7 +19,7 @@ class Entry:
     category: str
     location: str  # where it was read from, for error messages: "kb/start.yml, entry 3"
     status: str = "published"
-    last_review: Optional[str] = None
+    last_review: str | None = None
     title: Dict[str, str] = field(default_factory=dict)
     questions: Dict[str, List[str]] = field(default_factory=dict)
     answer: Dict[str, str] = field(default_factory=dict)

@@ -10,16 +10,17 @@ Offices keep their FAQ in spreadsheets. The first row holds the column names (or
 | keywords_pl, keywords_en | separated by commas or new lines |
 | sources | links separated by spaces or new lines |
 """
+
 from __future__ import annotations
 
 import csv
 import re
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional
+from typing import Dict, List
 
+from kb_import.entries import entry_from_mapping
 from kb_import.errors import Problem
-from kb_import.loader import entry_from_mapping
-from kb_import.model import Entry, LANGUAGES
+from kb_import.model import LANGUAGES, Entry
 
 REQUIRED_COLUMNS = ("id", "category", "questions_pl", "questions_en", "answer_pl", "answer_en")
 
@@ -28,7 +29,7 @@ def _split(cell: str, pattern: str) -> List[str]:
     return [part.strip() for part in re.split(pattern, cell or "") if part.strip()]
 
 
-def _rows(path: Path, label: str, problems: List[Problem]) -> Optional[List[Dict[str, str]]]:
+def _rows(path: Path, label: str, problems: List[Problem]) -> List[Dict[str, str]] | None:
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
@@ -43,7 +44,7 @@ def _rows(path: Path, label: str, problems: List[Problem]) -> Optional[List[Dict
                 return []
             header = [str(cell or "").strip() for cell in values[0]]
             return [
-                {name: "" if cell is None else str(cell) for name, cell in zip(header, row)}
+                {name: "" if cell is None else str(cell) for name, cell in zip(header, row, strict=False)}
                 for row in values[1:]
                 if any(cell not in (None, "") for cell in row)
             ]
@@ -79,7 +80,9 @@ def load_sheet(path: Path, label: str, problems: List[Problem]) -> List[Entry]:
             "sources": _split(row.get("sources", ""), r"\s+"),
         }
         for field_name in ("title", "answer", "short_answer"):
-            data[field_name] = {lang: row.get(f"{field_name}_{lang}", "") for lang in LANGUAGES if row.get(f"{field_name}_{lang}")}
+            data[field_name] = {
+                lang: row.get(f"{field_name}_{lang}", "") for lang in LANGUAGES if row.get(f"{field_name}_{lang}")
+            }
         data["questions"] = {lang: _split(row.get(f"questions_{lang}", ""), r"\n") for lang in LANGUAGES}
         data["keywords"] = {lang: _split(row.get(f"keywords_{lang}", ""), r"[,\n]") for lang in LANGUAGES}
         entry = entry_from_mapping(data, data["category"], f"{label}, row {number}", problems)

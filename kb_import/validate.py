@@ -1,4 +1,5 @@
 """The rules a knowledge base must meet before anything is generated from it."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,13 +7,13 @@ import re
 from typing import Dict, List, Tuple
 from urllib.parse import urlparse
 
-from components.text import normalise_question
 from kb_import.errors import Problem
-from kb_import.model import LANGUAGES, STATUSES, Entry, KnowledgeBase
+from kb_import.model import STATUSES, Entry, KnowledgeBase
+from lang.codes import LANGUAGE_NAMES, LANGUAGES
+from lang.text import normalise_question
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{2,63}$")
 MIN_QUESTIONS = {"pl": 10, "en": 6}
-LANGUAGE_NAMES = {"pl": "Polish", "en": "English"}
 TITLE_MAX = 60
 
 
@@ -82,7 +83,9 @@ def validate(kb: KnowledgeBase) -> List[Problem]:
         problems.extend(_entry_problems(entry))
         if entry.id in first_by_id:
             problems.append(
-                Problem(entry.location, f"duplicate id '{entry.id}' (first defined at {first_by_id[entry.id].location})")
+                Problem(
+                    entry.location, f"duplicate id '{entry.id}' (first defined at {first_by_id[entry.id].location})"
+                )
             )
             continue
         first_by_id[entry.id] = entry
@@ -109,6 +112,9 @@ def validate(kb: KnowledgeBase) -> List[Problem]:
             owner = variant_owner.setdefault(key, synonym.canonical)
             if owner != synonym.canonical:
                 problems.append(
-                    Problem(synonym.location, f"variant '{variant}' is listed under both '{owner}' and '{synonym.canonical}'")
+                    Problem(
+                        synonym.location,
+                        f"variant '{variant}' is listed under both '{owner}' and '{synonym.canonical}'",
+                    )
                 )
     return problems

@@ -1,4 +1,5 @@
 """Writes generated files all-or-nothing and says what changed."""
+
 from __future__ import annotations
 
 import os
@@ -34,6 +35,7 @@ def _examples(nlu_text: str) -> Dict[str, str]:
 
 def summarise(root: Path, files: Dict[str, str]) -> List[str]:
     """Human-readable lines: topics added, removed, with changed questions or answers."""
+
     def old(path: str) -> str:
         target = root / path
         return target.read_text("utf-8") if target.exists() else ""

@@ -43,11 +43,11 @@ setup_generated() {
 # Prints the path of a trained model that is newer than every training input, training one if needed.
 ensure_model() {
   local newest_model; newest_model="$(ls -t models/*.tar.gz 2>/dev/null | head -1 || true)"
-  if [ -n "$newest_model" ] && [ -z "$(find config.yml domain data components -newer "$newest_model" -type f 2>/dev/null | head -1)" ]; then
+  if [ -n "$newest_model" ] && [ -z "$(find config.yml domain data components lang -newer "$newest_model" -type f 2>/dev/null | head -1)" ]; then
     log "model up to date: $newest_model" >&2
   else
     log "training the model (a few minutes)" >&2
-    "$VENV/bin/rasa" train --domain domain --data data --config config.yml --out models --fixed-model-name "virtual-official-$(date +%Y%m%d-%H%M%S)" >&2
+    "$VENV/bin/rasa" train --out models --fixed-model-name "virtual-official-$(date +%Y%m%d-%H%M%S)" >&2
     newest_model="$(ls -t models/*.tar.gz | head -1)"
   fi
   echo "$newest_model"

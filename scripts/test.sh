@@ -17,4 +17,7 @@ if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then
   (cd tests/browser && npm ci --silent --no-audit --no-fund)
 fi
 
+log "lint: ruff check + format check"
+"$VENV/bin/ruff" check . && "$VENV/bin/ruff" format --check . >/dev/null || { echo "ruff found problems: run .venv/bin/ruff check --fix . && .venv/bin/ruff format ." >&2; exit 1; }
+
 "$PY" -m pytest "$@"

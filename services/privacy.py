@@ -4,11 +4,11 @@ Logs are read by more people and kept longer than the application database, so i
 (PESEL, NIP, phone numbers, e-mail addresses) are shortened to their last characters there.
 `redact` masks free text; `PersonalDataFilter` applies it to every record of a logger.
 """
+
 from __future__ import annotations
 
 import logging
 import re
-from typing import Optional
 
 _KEEP = 2  # trailing characters kept so that support staff can still tell records apart
 
@@ -19,7 +19,7 @@ _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 _NUMBER_RE = re.compile(r"(?<![\w+\-])(?:\+|00)?(?:\d[ \-]?){8,13}\d(?!\w)")
 
 
-def mask_identifier(value: Optional[str], keep: int = _KEEP) -> str:
+def mask_identifier(value: str | None, keep: int = _KEEP) -> str:
     """'44051401359' -> '*********59': enough to recognise, not enough to misuse."""
     if not value:
         return ""
@@ -29,7 +29,7 @@ def mask_identifier(value: Optional[str], keep: int = _KEEP) -> str:
     return "*" * (len(compact) - keep) + compact[-keep:]
 
 
-def mask_email(value: Optional[str]) -> str:
+def mask_email(value: str | None) -> str:
     """'jan.kowalski@example.com' -> 'j***@example.com' (the domain is not personal)."""
     if not value:
         return ""

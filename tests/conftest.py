@@ -1,4 +1,5 @@
 """Session fixtures: one trained model and one running stack (Rasa, actions, website) per session."""
+
 from __future__ import annotations
 
 import uuid

@@ -1,4 +1,5 @@
 """The domain's response texts, so tests compare replies with the source instead of copies."""
+
 from __future__ import annotations
 
 import functools

@@ -3,6 +3,7 @@
 The model is trained once per set of training inputs and cached under var/test-models/, so a test
 session (or a developer's second run) trains only when config, domain, data or components change.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -16,13 +17,13 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-TRAINING_INPUTS = ("config.yml", "domain", "data", "components")
+TRAINING_INPUTS = ("config.yml", "domain", "data", "components", "lang")
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONUNBUFFERED": "1", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
 
 
@@ -36,7 +37,11 @@ def inputs_digest() -> str:
     digest = hashlib.sha256()
     for name in TRAINING_INPUTS:
         path = ROOT / name
-        files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts) if path.is_dir() else [path]
+        files = (
+            sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+            if path.is_dir()
+            else [path]
+        )
         for file in files:
             digest.update(str(file.relative_to(ROOT)).encode())
             digest.update(file.read_bytes())
@@ -56,9 +61,23 @@ def trained_model() -> Path:
         cache.mkdir(parents=True, exist_ok=True)
         subprocess.run([sys.executable, "-m", "components.spacy_model"], cwd=ROOT, check=True, env=ENV)
         subprocess.run(
-            [str(BIN / "rasa"), "train", "--domain", "domain", "--data", "data", "--config", "config.yml",
-             "--out", str(cache), "--fixed-model-name", model.name[: -len(".tar.gz")]],
-            cwd=ROOT, check=True, env=ENV,
+            [
+                str(BIN / "rasa"),
+                "train",
+                "--domain",
+                "domain",
+                "--data",
+                "data",
+                "--config",
+                "config.yml",
+                "--out",
+                str(cache),
+                "--fixed-model-name",
+                model.name[: -len(".tar.gz")],
+            ],
+            cwd=ROOT,
+            check=True,
+            env=ENV,
         )
         for stale in cache.glob("model-*.tar.gz"):
             if stale != model:
@@ -80,7 +99,7 @@ def _wait(url: str, process: subprocess.Popen, log: Path, timeout: float = 240) 
     raise RuntimeError(f"{url} not ready after {timeout}s:\n{log.read_text()[-3000:]}")
 
 
-def _stop(process: Optional[subprocess.Popen]) -> None:
+def _stop(process: subprocess.Popen | None) -> None:
     if process and process.poll() is None:
         process.send_signal(signal.SIGTERM)
         try:
@@ -118,14 +137,15 @@ class Stack:
     def tracker_db(self) -> Path:
         return self.workdir / "tracker.db"
 
-    def _spawn(self, name: str, args: List[str], env: Optional[Dict[str, str]] = None) -> subprocess.Popen:
+    def _spawn(self, name: str, args: List[str], env: Dict[str, str] | None = None) -> subprocess.Popen:
         log = self.workdir / f"{name}.log"
-        process = subprocess.Popen(args, cwd=ROOT, env={**ENV, **(env or {})},
-                                   stdout=log.open("ab"), stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            args, cwd=ROOT, env={**ENV, **(env or {})}, stdout=log.open("ab"), stderr=subprocess.STDOUT
+        )
         self.processes[name] = process
         return process
 
-    def start(self) -> "Stack":
+    def start(self) -> Stack:
         self.workdir.mkdir(parents=True, exist_ok=True)
         app_env = {"APP_DATABASE_URL": self.app_db_url}
         subprocess.run([sys.executable, "-m", "services.storage.migrate"], cwd=ROOT, env={**ENV, **app_env}, check=True)
@@ -133,21 +153,52 @@ class Stack:
             f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n'
             f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.tracker_db}"\n'
         )
-        actions = self._spawn("actions", [str(BIN / "rasa"), "run", "actions", "--actions", "actions",
-                                          "--port", str(self.actions_port), "--logging-config-file", "logging.yml"], app_env)
+        actions = self._spawn(
+            "actions",
+            [
+                str(BIN / "rasa"),
+                "run",
+                "actions",
+                "--actions",
+                "actions",
+                "--port",
+                str(self.actions_port),
+                "--logging-config-file",
+                "logging.yml",
+            ],
+            app_env,
+        )
         self.start_rasa()
-        website = self._spawn("website", [sys.executable, "-m", "website.serve", "--port", str(self.web_port),
-                                          "--rasa-url", self.url])
+        website = self._spawn(
+            "website", [sys.executable, "-m", "website.serve", "--port", str(self.web_port), "--rasa-url", self.url]
+        )
         _wait(f"http://127.0.0.1:{self.actions_port}/health", actions, self.workdir / "actions.log")
         _wait(self.web_url + "/", website, self.workdir / "website.log")
         return self
 
     def start_rasa(self) -> None:
-        rasa = self._spawn("rasa", [
-            str(BIN / "rasa"), "run", "--model", str(self.model), "--endpoints", str(self.workdir / "endpoints.yml"),
-            "--credentials", "credentials.yml", "--port", str(self.rasa_port), "--enable-api",
-            "--auth-token", self.token, "--cors", "*", "--logging-config-file", "logging.yml",
-        ])
+        rasa = self._spawn(
+            "rasa",
+            [
+                str(BIN / "rasa"),
+                "run",
+                "--model",
+                str(self.model),
+                "--endpoints",
+                str(self.workdir / "endpoints.yml"),
+                "--credentials",
+                "credentials.yml",
+                "--port",
+                str(self.rasa_port),
+                "--enable-api",
+                "--auth-token",
+                self.token,
+                "--cors",
+                "*",
+                "--logging-config-file",
+                "logging.yml",
+            ],
+        )
         _wait(f"{self.url}/status?token={self.token}", rasa, self.workdir / "rasa.log")
 
     def restart_rasa(self) -> None:
@@ -159,7 +210,7 @@ class Stack:
             _stop(self.processes.pop(name))
 
     # --- talking to it -------------------------------------------------------------------------
-    def say(self, sender_id: str, text: str, metadata: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
+    def say(self, sender_id: str, text: str, metadata: Dict[str, Any] | None = None) -> List[Dict[str, Any]]:
         body: Dict[str, Any] = {"sender": sender_id, "message": text}
         if metadata:
             body["metadata"] = metadata
@@ -168,12 +219,16 @@ class Stack:
         return response.json()
 
     def parse(self, text: str) -> Dict[str, Any]:
-        response = requests.post(f"{self.url}/model/parse", params={"token": self.token}, json={"text": text}, timeout=60)
+        response = requests.post(
+            f"{self.url}/model/parse", params={"token": self.token}, json={"text": text}, timeout=60
+        )
         response.raise_for_status()
         return response.json()
 
     def tracker(self, sender_id: str) -> Dict[str, Any]:
-        response = requests.get(f"{self.url}/conversations/{sender_id}/tracker", params={"token": self.token}, timeout=60)
+        response = requests.get(
+            f"{self.url}/conversations/{sender_id}/tracker", params={"token": self.token}, timeout=60
+        )
         response.raise_for_status()
         return response.json()
 

@@ -1,4 +1,5 @@
 """The running assistant over real HTTP: languages, core intents, API auth, bad input, persistence."""
+
 from __future__ import annotations
 
 import requests
@@ -48,10 +49,14 @@ def test_page_language_in_metadata_decides_for_ambiguous_messages(rasa_stack: St
 
 def test_core_intents_in_both_languages(rasa_stack: Stack) -> None:
     cases = [
-        ("do widzenia", "utter_goodbye", "pl"), ("bye", "utter_goodbye", "en"),
-        ("czy jesteś botem?", "utter_iamabot", "pl"), ("are you a robot?", "utter_iamabot", "en"),
-        ("jaka będzie jutro pogoda?", "utter_out_of_scope", "pl"), ("tell me a joke", "utter_out_of_scope", "en"),
-        ("anuluj", "utter_nothing_to_cancel", "pl"), ("cancel", "utter_nothing_to_cancel", "en"),
+        ("do widzenia", "utter_goodbye", "pl"),
+        ("bye", "utter_goodbye", "en"),
+        ("czy jesteś botem?", "utter_iamabot", "pl"),
+        ("are you a robot?", "utter_iamabot", "en"),
+        ("jaka będzie jutro pogoda?", "utter_out_of_scope", "pl"),
+        ("tell me a joke", "utter_out_of_scope", "en"),
+        ("anuluj", "utter_nothing_to_cancel", "pl"),
+        ("cancel", "utter_nothing_to_cancel", "en"),
     ]
     for number, (text, response, language) in enumerate(cases):
         reply = rasa_stack.say(f"core-{number}", text)

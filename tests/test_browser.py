@@ -1,4 +1,5 @@
 """The office page and its chat widget in a real headless Chromium (Playwright), with axe-core."""
+
 from __future__ import annotations
 
 import shutil
@@ -12,8 +13,15 @@ from tests.responses import response_text
 from tests.stack import Stack
 
 AXE = Path(__file__).resolve().parent / "browser" / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
 """Core custom actions on realistic trackers (no server needed)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -12,8 +13,11 @@ from actions.knowledge import topic_question, topic_title
 
 
 def tracker(ranking: List[Dict[str, Any]], language: str = "pl", previous_intent: str = "greet") -> Tracker:
-    parse = {"intent": {"name": "nlu_fallback", "confidence": 0.45}, "text": "cos o zus",
-             "response_selector": {"faq": {"ranking": ranking}}}
+    parse = {
+        "intent": {"name": "nlu_fallback", "confidence": 0.45},
+        "text": "cos o zus",
+        "response_selector": {"faq": {"ranking": ranking}},
+    }
     events = [
         {"event": "user", "text": "hej", "parse_data": {"intent": {"name": previous_intent}}},
         {"event": "user", "text": "cos o zus", "parse_data": parse},
@@ -40,8 +44,11 @@ def test_first_miss_suggests_top_three_topics_and_a_consultant() -> None:
     [message] = dispatcher.messages
     assert message["response"] == "utter_did_you_mean"
     assert [b["title"] for b in message["buttons"]] == [
-        topic_title("ulga_na_start", "en"), topic_title("preferential_contributions", "en"),
-        topic_title("maly_zus_plus", "en"), "Talk to a consultant"]
+        topic_title("ulga_na_start", "en"),
+        topic_title("preferential_contributions", "en"),
+        topic_title("maly_zus_plus", "en"),
+        "Talk to a consultant",
+    ]
     assert message["buttons"][0]["payload"] == topic_question("ulga_na_start", "en")
 
 
@@ -65,4 +72,12 @@ def test_requested_language() -> None:
 
 
 def test_parse_rating() -> None:
-    assert [parse_rating(v) for v in ("4", "5/5", "3 gwiazdki", "0", "7", None, "super")] == [4, 5, 3, None, None, None, None]
+    assert [parse_rating(v) for v in ("4", "5/5", "3 gwiazdki", "0", "7", None, "super")] == [
+        4,
+        5,
+        3,
+        None,
+        None,
+        None,
+        None,
+    ]

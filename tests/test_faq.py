@@ -1,8 +1,8 @@
 """Every knowledge-base topic is answered in both languages through the REST channel."""
+
 from __future__ import annotations
 
 from kb_import import load_knowledge_base
-
 from tests.responses import response_text
 from tests.stack import ROOT, Stack, dump, texts
 

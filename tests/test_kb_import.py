@@ -1,4 +1,5 @@
 """kb_import: validation messages name the place and the problem, and nothing is written on error."""
+
 from __future__ import annotations
 
 import copy
@@ -37,8 +38,11 @@ def write_kb(root: Path, entries: List[Dict[str, Any]], category: str = "start")
         yaml.safe_dump({"category": category, "entries": entries}, allow_unicode=True), "utf-8"
     )
     (kb / "synonyms.yml").write_text(
-        yaml.safe_dump({"synonyms": [{"canonical": "działalność gospodarcza", "variants": ["jdg", "firma"]}]},
-                       allow_unicode=True), "utf-8")
+        yaml.safe_dump(
+            {"synonyms": [{"canonical": "działalność gospodarcza", "variants": ["jdg", "firma"]}]}, allow_unicode=True
+        ),
+        "utf-8",
+    )
     return kb
 
 
@@ -57,7 +61,12 @@ def test_generates_retrieval_intents_responses_and_synonyms(tmp_path: Path, vali
     nlu = yaml.safe_load((tmp_path / NLU_PATH).read_text("utf-8"))
     domain = yaml.safe_load((tmp_path / DOMAIN_PATH).read_text("utf-8"))
     intents = [(block["intent"], block["metadata"]["lang"]) for block in nlu["nlu"] if "intent" in block]
-    assert intents == [("faq/first_topic", "pl"), ("faq/first_topic", "en"), ("faq/second_topic", "pl"), ("faq/second_topic", "en")]
+    assert intents == [
+        ("faq/first_topic", "pl"),
+        ("faq/first_topic", "en"),
+        ("faq/second_topic", "pl"),
+        ("faq/second_topic", "en"),
+    ]
     first_pl = nlu["nlu"][0]["examples"]
     assert "- pytanie alfa numer 0\n" in first_pl and "- slowo alfa\n" in first_pl
     synonym = [block for block in nlu["nlu"] if "synonym" in block][0]
@@ -131,7 +140,9 @@ ERROR_CASES = {
 
 
 @pytest.mark.parametrize("case", sorted(ERROR_CASES))
-def test_each_error_is_reported_exactly_and_nothing_is_written(tmp_path: Path, valid_entries, capsys, case: str) -> None:
+def test_each_error_is_reported_exactly_and_nothing_is_written(
+    tmp_path: Path, valid_entries, capsys, case: str
+) -> None:
     write_kb(tmp_path, valid_entries)
     assert run(tmp_path) == 0
     before = {p: (tmp_path / p).read_bytes() for p in (NLU_PATH, DOMAIN_PATH)}
@@ -155,11 +166,19 @@ def test_invalid_yaml_names_the_file_and_line(tmp_path: Path, valid_entries, cap
 
 def _sheet_row(entry: Dict[str, Any], category: str) -> Dict[str, str]:
     return {
-        "id": entry["id"], "category": category, "status": "published", "last_review": "2026-11-20",
-        "title_pl": entry["title"]["pl"], "title_en": entry["title"]["en"],
-        "questions_pl": "\n".join(entry["questions"]["pl"]), "questions_en": "\n".join(entry["questions"]["en"]),
-        "answer_pl": entry["answer"]["pl"], "answer_en": entry["answer"]["en"],
-        "keywords_pl": ", ".join(entry["keywords"]["pl"]), "keywords_en": "", "sources": " ".join(entry["sources"]),
+        "id": entry["id"],
+        "category": category,
+        "status": "published",
+        "last_review": "2026-11-20",
+        "title_pl": entry["title"]["pl"],
+        "title_en": entry["title"]["en"],
+        "questions_pl": "\n".join(entry["questions"]["pl"]),
+        "questions_en": "\n".join(entry["questions"]["en"]),
+        "answer_pl": entry["answer"]["pl"],
+        "answer_en": entry["answer"]["en"],
+        "keywords_pl": ", ".join(entry["keywords"]["pl"]),
+        "keywords_en": "",
+        "sources": " ".join(entry["sources"]),
     }
 
 
@@ -181,8 +200,13 @@ def test_xlsx_export_errors_name_the_row(tmp_path: Path, valid_entries, capsys) 
 
     write_kb(tmp_path, valid_entries[:1])
     good = _sheet_row(valid_entries[1], "tax")
-    bad = dict(good, id="third_topic", answer_en="", questions_pl="\n".join(f"inne pytanie {i}" for i in range(10)),
-               questions_en="\n".join(f"other question {i}" for i in range(6)))
+    bad = dict(
+        good,
+        id="third_topic",
+        answer_en="",
+        questions_pl="\n".join(f"inne pytanie {i}" for i in range(10)),
+        questions_en="\n".join(f"other question {i}" for i in range(6)),
+    )
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(list(good))

@@ -1,4 +1,5 @@
 """The socket.io channel the website uses: replies, language metadata, bad input."""
+
 from __future__ import annotations
 
 import queue
@@ -15,17 +16,19 @@ from tests.stack import Stack
 class ChatClient:
     def __init__(self, url: str) -> None:
         self.session_id = uuid.uuid4().hex
-        self.replies: "queue.Queue[Dict[str, Any]]" = queue.Queue()
+        self.replies: queue.Queue[Dict[str, Any]] = queue.Queue()
         self.client = socketio.Client(reconnection=False)
         self.client.on("bot_uttered", self.replies.put)
-        confirmed: "queue.Queue[str]" = queue.Queue()
+        confirmed: queue.Queue[str] = queue.Queue()
         self.client.on("session_confirm", confirmed.put)
         self.client.connect(url, transports=["websocket"])
         self.client.emit("session_request", {"session_id": self.session_id})
         confirmed.get(timeout=30)
 
     def send(self, message: Any, metadata: Dict[str, Any] | None = None) -> None:
-        self.client.emit("user_uttered", {"message": message, "session_id": self.session_id, "metadata": metadata or {}})
+        self.client.emit(
+            "user_uttered", {"message": message, "session_id": self.session_id, "metadata": metadata or {}}
+        )
 
     def next_reply(self, timeout: float = 60) -> Dict[str, Any]:
         return self.replies.get(timeout=timeout)
@@ -41,7 +44,9 @@ class ChatClient:
                 break
             if got[-1].get("text") == text:
                 return got
-        raise AssertionError(f"no reply {text[:40]!r}... within {timeout}s; got {[g.get('text', '')[:40] for g in got]}")
+        raise AssertionError(
+            f"no reply {text[:40]!r}... within {timeout}s; got {[g.get('text', '')[:40] for g in got]}"
+        )
 
 
 def test_socketio_replies_in_the_users_language(rasa_stack: Stack) -> None:

@@ -3,9 +3,11 @@
 A static file server from the standard library is enough: the page talks to Rasa's socket.io
 channel directly. `/config.js` carries the Rasa URL so the same files work on any host.
 """
+
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -46,10 +48,8 @@ def main() -> None:
     Handler.rasa_url = args.rasa_url
     server = ThreadingHTTPServer((args.host, args.port), partial(Handler, directory=str(STATIC)))
     print(f"website on http://{args.host}:{args.port}/", flush=True)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
-    except KeyboardInterrupt:
-        pass
 
 
 if __name__ == "__main__":

@@ -4,11 +4,12 @@ The street part may come before or after the number ("12 Long St" is how English
 it); villages without streets are written as "Zalesie 12, 05-500 Piaseczno" and stored with the
 village in the street field, as CEIDG prints them. Postal codes are NN-NNN ("00238" is accepted).
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
-from typing import Any, Dict, Optional
+from typing import Any, Dict
 
 from actions.registration.results import Invalid, Result, Valid
 from actions.registration.text_input import strip_lead_in, too_long
@@ -23,9 +24,23 @@ _STREET_THEN_NUMBER_RE = re.compile(r"^(?P<street>.*?[^\W\d_].*?)\s*(?P<number>"
 _NUMBER_THEN_STREET_RE = re.compile(r"^(?P<number>" + _NUMBER + r")\s+(?P<street>.*[^\W\d_].*)$")
 _STREET_PREFIX_RE = re.compile(r"^(?:ul\.?|ulica|street|st\.)\s*", re.IGNORECASE)
 _COUNTRY_SUFFIX_RE = re.compile(r"[,\s]+(?:polska|poland|pl)$", re.IGNORECASE)
-_LEAD_INS = ("mieszkam przy", "mieszkam na", "mieszkam w", "mieszkam", "mój adres to", "adres zamieszkania",
-             "adres firmy", "adres", "firma będzie pod adresem", "pod adresem", "my address is", "i live at",
-             "i live in", "address", "it's")
+_LEAD_INS = (
+    "mieszkam przy",
+    "mieszkam na",
+    "mieszkam w",
+    "mieszkam",
+    "mój adres to",
+    "adres zamieszkania",
+    "adres firmy",
+    "adres",
+    "firma będzie pod adresem",
+    "pod adresem",
+    "my address is",
+    "i live at",
+    "i live in",
+    "address",
+    "it's",
+)
 _SEPARATORS = " ,;"
 
 
@@ -40,7 +55,7 @@ class Address:
         return asdict(self)
 
     @classmethod
-    def from_slot(cls, value: Dict[str, Any]) -> "Address":
+    def from_slot(cls, value: Dict[str, Any]) -> Address:
         return cls(value["street"], value["number"], value["postal_code"], value["city"])
 
 
@@ -50,7 +65,7 @@ def _tidy_name(text: str) -> str:
     return text[:1].upper() + text[1:] if text == text.lower() else text
 
 
-def _find_postal_code(text: str) -> Optional[re.Match]:
+def _find_postal_code(text: str) -> re.Match | None:
     return _POSTAL_RE.search(text) or _POSTAL_COMPACT_RE.search(text)
 
 
@@ -68,7 +83,7 @@ def parse_address(raw: str) -> Result:
         return Invalid("address_postal_code_missing")
     postal_code = f"{match.group(1)}-{match.group(2)}"
     before = text[: match.start()].strip(_SEPARATORS)
-    after = text[match.end():].strip(_SEPARATORS)
+    after = text[match.end() :].strip(_SEPARATORS)
     if after:
         city, street_part = after, before
     else:  # "Długa 5, Warszawa 00-238": the city is the last segment before the code

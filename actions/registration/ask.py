@@ -1,9 +1,10 @@
 """Questions that depend on the conversation: the summary (with the field list after a "no"),
 and the PKD questions, which are not repeated right after a list of suggestions."""
+
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import List, Text
+from typing import List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -34,7 +35,7 @@ def wants_field_list(tracker: Tracker) -> bool:
 class ActionAskRegConfirmed(Action):
     """Shows the summary with Yes/No, or the list of fields after a "no"."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_reg_confirmed"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
@@ -53,10 +54,10 @@ class _AskUnlessSuggested(Action, ABC):
 
     @property
     @abstractmethod
-    def slot(self) -> Text:
+    def slot(self) -> str:
         """The slot asked for."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return f"action_ask_{self.slot}"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:

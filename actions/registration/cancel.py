@@ -3,9 +3,10 @@
 `cancel` during the form deactivates it first, so that the "tak"/"nie" that follows cannot be
 taken as the answer to the question the form had asked; "nie" then re-activates it where it was.
 """
+
 from __future__ import annotations
 
-from typing import List, Text
+from typing import List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -19,7 +20,7 @@ from actions.registration.slots import CANCEL_PENDING_SLOT, cleared_registration
 class ActionRegStart(Action):
     """Introduces the form, or says that the application in progress continues."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_reg_start"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
@@ -31,7 +32,7 @@ class ActionRegStart(Action):
 class ActionRegAskCancel(Action):
     """Asks whether to really drop the application in progress."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_reg_ask_cancel"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
@@ -42,7 +43,7 @@ class ActionRegAskCancel(Action):
 class ActionRegCancel(Action):
     """Forgets the application in progress after the user confirmed the cancellation."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_reg_cancel"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
@@ -53,7 +54,7 @@ class ActionRegCancel(Action):
 class ActionRegResume(Action):
     """The user does not want to cancel: the form continues where it stopped."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_reg_resume"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:

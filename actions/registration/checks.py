@@ -3,6 +3,7 @@
 Used by the form's validation action and by the correction action, so a value typed in
 "zmień e-mail na ..." is checked exactly like one typed when the form asked for it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -55,6 +56,7 @@ def _choice(options: tuple, code: str) -> Callable[[Any, FormState], Result]:
     def check(value: Any, _state: FormState) -> Result:
         choice = parse_choice(str(value), options)
         return Valid(choice) if choice else Invalid(code)
+
     return check
 
 

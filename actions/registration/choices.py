@@ -4,13 +4,14 @@ One table per choice drives everything: the buttons (labels), reading typed answ
 or the option's number, which is how WhatsApp and phone users answer a numbered list), and the
 summary. Values are the ones stored in the database.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional, Sequence, Tuple
+from typing import Sequence, Tuple
 
-from components.text import fold, words
+from lang.text import fold, words
 from services.storage.models import TaxForm, ZusOption
 
 
@@ -23,36 +24,83 @@ class Option:
 
 
 TAX_FORM_OPTIONS: Tuple[Option, ...] = (
-    Option(TaxForm.SCALE.value, "skala podatkowa (12% i 32%)", "tax scale (12% and 32%)",
-           ("skal", "zasady ogolne", "ogoln", "12", "scale", "general", "progressive")),
-    Option(TaxForm.FLAT.value, "podatek liniowy (19%)", "flat tax (19%)",
-           ("liniow", "19", "flat", "linear")),
-    Option(TaxForm.LUMP_SUM.value, "ryczałt od przychodów", "lump-sum tax on revenue",
-           ("ryczal", "lump", "revenue")),
+    Option(
+        TaxForm.SCALE.value,
+        "skala podatkowa (12% i 32%)",
+        "tax scale (12% and 32%)",
+        ("skal", "zasady ogolne", "ogoln", "12", "scale", "general", "progressive"),
+    ),
+    Option(TaxForm.FLAT.value, "podatek liniowy (19%)", "flat tax (19%)", ("liniow", "19", "flat", "linear")),
+    Option(TaxForm.LUMP_SUM.value, "ryczałt od przychodów", "lump-sum tax on revenue", ("ryczal", "lump", "revenue")),
 )
 
 ZUS_OPTIONS: Tuple[Option, ...] = (
-    Option(ZusOption.START_RELIEF.value, "ulga na start (6 miesięcy)", "start-up relief (6 months)",
-           ("ulg", "na start", "relief", "startup", "start-up", "start up")),
-    Option(ZusOption.PREFERENTIAL.value, "preferencyjne składki (24 miesiące)", "preferential contributions (24 months)",
-           ("preferenc", "maly zus", "malego zus", "preferential", "reduced", "small zus", "lower")),
-    Option(ZusOption.FULL.value, "pełne składki ZUS", "full ZUS contributions",
-           ("pel", "duzy zus", "normaln", "standard", "full", "normal", "regular")),
+    Option(
+        ZusOption.START_RELIEF.value,
+        "ulga na start (6 miesięcy)",
+        "start-up relief (6 months)",
+        ("ulg", "na start", "relief", "startup", "start-up", "start up"),
+    ),
+    Option(
+        ZusOption.PREFERENTIAL.value,
+        "preferencyjne składki (24 miesiące)",
+        "preferential contributions (24 months)",
+        ("preferenc", "maly zus", "malego zus", "preferential", "reduced", "small zus", "lower"),
+    ),
+    Option(
+        ZusOption.FULL.value,
+        "pełne składki ZUS",
+        "full ZUS contributions",
+        ("pel", "duzy zus", "normaln", "standard", "full", "normal", "regular"),
+    ),
 )
 
 YES, NO, SAME = "yes", "no", "same"
 
 CONFIRM_OPTIONS: Tuple[Option, ...] = (
-    Option(YES, "Tak, wysyłam", "Yes, submit",
-           ("tak", "zgadza", "potwierdzam", "wysylam", "wyslij", "ok", "yes", "correct", "confirm", "submit",
-            "send", "right")),
-    Option(NO, "Nie, chcę coś zmienić", "No, I want to change something",
-           ("nie", "zmien", "popraw", "no", "change", "wrong", "incorrect", "edit")),
+    Option(
+        YES,
+        "Tak, wysyłam",
+        "Yes, submit",
+        (
+            "tak",
+            "zgadza",
+            "potwierdzam",
+            "wysylam",
+            "wyslij",
+            "ok",
+            "yes",
+            "correct",
+            "confirm",
+            "submit",
+            "send",
+            "right",
+        ),
+    ),
+    Option(
+        NO,
+        "Nie, chcę coś zmienić",
+        "No, I want to change something",
+        ("nie", "zmien", "popraw", "no", "change", "wrong", "incorrect", "edit"),
+    ),
 )
 
 SAME_ADDRESS_KEYWORDS: Tuple[str, ...] = (
-    "taki sam", "taki jak", "ten sam", "to samo", "tak samo", "jak zamieszkania", "jak wyzej", "jw",
-    "identyczn", "same", "as above", "as my home", "as home", "as residence", "identical",
+    "taki sam",
+    "taki jak",
+    "ten sam",
+    "to samo",
+    "tak samo",
+    "jak zamieszkania",
+    "jak wyzej",
+    "jw",
+    "identyczn",
+    "same",
+    "as above",
+    "as my home",
+    "as home",
+    "as residence",
+    "identical",
 )
 
 
@@ -62,7 +110,7 @@ def _matches(folded_words: Sequence[str], keyword: str) -> bool:
     return any(word.startswith(keyword) for word in folded_words)
 
 
-def parse_choice(text: str, options: Sequence[Option]) -> Optional[str]:
+def parse_choice(text: str, options: Sequence[Option]) -> str | None:
     """The value of the one option `text` selects (by value, number or keyword), else None.
 
     Ambiguous answers ("skala albo ryczałt") select nothing, so the user is asked again.

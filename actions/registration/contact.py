@@ -1,10 +1,12 @@
 """Contact fields: e-mail (email-validator) and a Polish phone number (phonenumbers, +48 E.164)."""
+
 from __future__ import annotations
 
 import re
 
 import phonenumbers
-from email_validator import EmailNotValidError, validate_email as check_email
+from email_validator import EmailNotValidError
+from email_validator import validate_email as check_email
 
 from actions.registration.results import Invalid, Result, Valid
 from actions.registration.text_input import strip_lead_in
@@ -12,10 +14,34 @@ from actions.registration.text_input import strip_lead_in
 POLISH_COUNTRY_CODE = 48
 POLISH_NATIONAL_LENGTH = 9
 
-_EMAIL_LEAD_INS = ("mój e-mail to", "mój email to", "mój mail to", "mój adres e-mail to", "adres e-mail",
-                   "e-mail", "email", "mail", "my e-mail is", "my email is", "my email address is", "it's")
-_PHONE_LEAD_INS = ("mój numer telefonu to", "mój numer to", "mój telefon to", "numer telefonu", "telefon",
-                   "tel.", "tel", "my phone number is", "my number is", "my phone is", "phone", "it's")
+_EMAIL_LEAD_INS = (
+    "mój e-mail to",
+    "mój email to",
+    "mój mail to",
+    "mój adres e-mail to",
+    "adres e-mail",
+    "e-mail",
+    "email",
+    "mail",
+    "my e-mail is",
+    "my email is",
+    "my email address is",
+    "it's",
+)
+_PHONE_LEAD_INS = (
+    "mój numer telefonu to",
+    "mój numer to",
+    "mój telefon to",
+    "numer telefonu",
+    "telefon",
+    "tel.",
+    "tel",
+    "my phone number is",
+    "my number is",
+    "my phone is",
+    "phone",
+    "it's",
+)
 
 
 def validate_email(raw: str) -> Result:

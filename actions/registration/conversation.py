@@ -1,7 +1,8 @@
 """Reading the recent conversation from a rasa-sdk tracker: what the bot said since the user spoke."""
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 from rasa_sdk import Tracker
 
@@ -23,7 +24,7 @@ def said_this_turn(tracker: Tracker, response: str) -> bool:
     )
 
 
-def response_before_user(tracker: Tracker) -> Optional[str]:
+def response_before_user(tracker: Tracker) -> str | None:
     """The response name of the last bot message before the latest user message, if any."""
     seen_user = False
     for event in reversed(tracker.events):

@@ -4,9 +4,10 @@ With a new value in the same message ("zmień e-mail na jan@example.com") the va
 and set at once; otherwise the field is emptied and the form asks for it again. Either way the
 other answers stay, and the summary is shown again before anything is submitted.
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -23,7 +24,7 @@ from actions.registration.results import Valid
 FIELD_ENTITY = "reg_field"
 
 
-def requested_correction(tracker: Tracker) -> Optional[Correction]:
+def requested_correction(tracker: Tracker) -> Correction | None:
     """The field the user wants to change: from the `reg_field` entity (buttons, NLU) or the text."""
     from_text = parse_correction(latest_text(tracker))
     entity_slot = slot_for(next(tracker.get_latest_entity_values(FIELD_ENTITY), None))
@@ -33,7 +34,7 @@ def requested_correction(tracker: Tracker) -> Optional[Correction]:
     return from_text
 
 
-def correction_values(dispatcher: CollectingDispatcher, tracker: Tracker, correction: Correction) -> Dict[Text, Any]:
+def correction_values(dispatcher: CollectingDispatcher, tracker: Tracker, correction: Correction) -> Dict[str, Any]:
     """Slot updates for `correction`, after telling the user what happens."""
     slots = tracker.current_slot_values()
     field = FIELDS_BY_SLOT[correction.slot]
@@ -54,7 +55,7 @@ def correction_values(dispatcher: CollectingDispatcher, tracker: Tracker, correc
         tell_notices(dispatcher, tracker, outcome)
         return {**outcome.values, CONFIRM_SLOT: None}
     dispatcher.utter_message(response="utter_reg_correction_ack", field=label)
-    values: Dict[Text, Any] = {correction.slot: None, CONFIRM_SLOT: None}
+    values: Dict[str, Any] = {correction.slot: None, CONFIRM_SLOT: None}
     if correction.slot == "reg_nip":
         values["reg_regon"] = None
     return values
@@ -63,7 +64,7 @@ def correction_values(dispatcher: CollectingDispatcher, tracker: Tracker, correc
 class ActionRegCorrectField(Action):
     """Changes one field of the application in progress (rule: correct_field during the form)."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_reg_correct_field"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:

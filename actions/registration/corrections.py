@@ -1,13 +1,14 @@
 """Reading a correction request: which field ("zmień e-mail", "change the phone number") and,
 optionally, its new value in the same message ("zmień e-mail na jan@example.com")."""
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import List, Optional, Tuple
+from typing import List, Tuple
 
 from actions.registration.fields import FIELDS, FIELDS_BY_SLOT
-from components.text import fold
+from lang.text import fold
 
 _CONNECTORS_RE = re.compile(r"^\s*(?:[:=\-–>]+|na|to|into|for|with|nowy|nowa|nowe|new)\s*", re.IGNORECASE)
 
@@ -15,7 +16,7 @@ _CONNECTORS_RE = re.compile(r"^\s*(?:[:=\-–>]+|na|to|into|for|with|nowy|nowa|n
 @dataclass(frozen=True)
 class Correction:
     slot: str
-    new_value: Optional[str] = None  # the text after the field's name, if any
+    new_value: str | None = None  # the text after the field's name, if any
 
 
 def _keyword_index() -> List[Tuple[str, str]]:
@@ -26,7 +27,7 @@ def _keyword_index() -> List[Tuple[str, str]]:
 _KEYWORDS = _keyword_index()
 
 
-def slot_for(name: Optional[str]) -> Optional[str]:
+def slot_for(name: str | None) -> str | None:
     """A slot from an entity value: the slot itself ("reg_email") or one of its keywords ("mail")."""
     if not name:
         return None
@@ -43,12 +44,12 @@ def _strip_connectors(text: str) -> str:
     return text.strip()
 
 
-def parse_correction(text: str) -> Optional[Correction]:
+def parse_correction(text: str) -> Correction | None:
     """The field named in `text` (longest keyword wins) and what follows it, or None."""
     folded = fold(text)  # same length as `text` for Latin scripts, so offsets carry over
     for keyword, slot in _KEYWORDS:
         match = re.search(r"(?<![\w-])" + re.escape(keyword) + r"(?![\w-])", folded)
         if match:
-            rest = text[match.end():] if len(folded) == len(text) else folded[match.end():]
+            rest = text[match.end() :] if len(folded) == len(text) else folded[match.end() :]
             return Correction(slot, _strip_connectors(rest) or None)
     return None

@@ -3,31 +3,70 @@
 CEIDG accepts the day of the application or a later day, never an earlier one. A year ahead is
 the horizon we accept: later plans usually change, and the entry can be filed closer to the date.
 """
+
 from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
-from typing import Optional
 
 import dateparser
 
 from actions.registration.results import Invalid, Result, Valid
 from actions.registration.text_input import strip_lead_in, too_long
-from components.text import fold
+from lang.text import fold
 
 HORIZON_YEARS = 1
 RECENT_PAST_DAYS = 60  # "15 listopada" typed on 22 November means the past date, not next year's
 
-_LEAD_INS = ("chcę zacząć", "zaczynam", "rozpoczynam", "rozpoczęcie", "data rozpoczęcia", "start", "starting",
-             "start date", "i want to start", "i'll start", "begin", "beginning", "from", "od dnia", "od",
-             "z dniem", "dnia", "w dniu", "on the", "on", "as of")
+_LEAD_INS = (
+    "chcę zacząć",
+    "zaczynam",
+    "rozpoczynam",
+    "rozpoczęcie",
+    "data rozpoczęcia",
+    "start",
+    "starting",
+    "start date",
+    "i want to start",
+    "i'll start",
+    "begin",
+    "beginning",
+    "from",
+    "od dnia",
+    "od",
+    "z dniem",
+    "dnia",
+    "w dniu",
+    "on the",
+    "on",
+    "as of",
+)
 _ISO_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _YEAR_RE = re.compile(r"\b(19|20)\d{2}\b")
 _NUMERIC_RE = re.compile(r"^(\d{1,2})[./](\d{1,2})(?:[./](\d{2}|\d{4}))?$")
-_WEEKDAY_STEMS = (("poniedzial", "monday"), ("wtor", "tuesday"), ("srod", "wednesday"), ("czwart", "thursday"),
-                  ("piat", "friday"), ("sobot", "saturday"), ("niedziel", "sunday"))
-_TODAY_WORDS = {"dzis", "dzisiaj", "today", "now", "zaraz", "razu", "od razu", "natychmiast", "teraz",
-                "right away", "immediately", "asap"}
+_WEEKDAY_STEMS = (
+    ("poniedzial", "monday"),
+    ("wtor", "tuesday"),
+    ("srod", "wednesday"),
+    ("czwart", "thursday"),
+    ("piat", "friday"),
+    ("sobot", "saturday"),
+    ("niedziel", "sunday"),
+)
+_TODAY_WORDS = {
+    "dzis",
+    "dzisiaj",
+    "today",
+    "now",
+    "zaraz",
+    "razu",
+    "od razu",
+    "natychmiast",
+    "teraz",
+    "right away",
+    "immediately",
+    "asap",
+}
 # dateparser does not know these phrasings; rewrite them to ones it does.
 _REWRITES = (
     (re.compile(r"\bza tydzien\b"), "za 1 tydzien"),
@@ -48,7 +87,7 @@ def latest_start(today: date) -> date:
     return add_years(today, HORIZON_YEARS)
 
 
-def _dateparser(text: str, today: date, prefer: str) -> Optional[date]:
+def _dateparser(text: str, today: date, prefer: str) -> date | None:
     settings = {
         "PREFER_DATES_FROM": prefer,
         "DATE_ORDER": "DMY",
@@ -60,7 +99,7 @@ def _dateparser(text: str, today: date, prefer: str) -> Optional[date]:
     return parsed.date() if parsed else None
 
 
-def _numeric(match: re.Match, today: date) -> Optional[date]:
+def _numeric(match: re.Match, today: date) -> date | None:
     """'1.12', '01.12.2026', '1/12/26': day first, as Poles (and the British) write dates."""
     day, month, year = match.groups()
     try:
@@ -78,7 +117,7 @@ def _nearest_yearless(this_year: date, today: date) -> date:
     return this_year
 
 
-def _weekday(folded: str, today: date) -> Optional[date]:
+def _weekday(folded: str, today: date) -> date | None:
     """'w poniedziałek', 'od piątku', 'next Friday': the next such day after today."""
     for index, stems in enumerate(_WEEKDAY_STEMS):
         if any(stem in folded for stem in stems):
@@ -86,7 +125,7 @@ def _weekday(folded: str, today: date) -> Optional[date]:
     return None
 
 
-def parse_date(raw: str, today: date) -> Optional[date]:
+def parse_date(raw: str, today: date) -> date | None:
     """The date meant by `raw` ("od jutra", "1 grudnia", "2026-12-01", "next Monday"), or None."""
     text = strip_lead_in(str(raw), _LEAD_INS).strip(" .!")
     iso = _ISO_RE.match(text)

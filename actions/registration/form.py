@@ -1,8 +1,9 @@
 """`validate_registration_form`: checks every answer of the CEIDG-1 form as it comes in."""
+
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable, Coroutine, Dict, List, Text
+from typing import Any, Callable, Coroutine, Dict, List
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -11,8 +12,8 @@ from rasa_sdk.types import DomainDict
 
 from actions.registration.checks import CHECKED_SLOTS, check, outcome_for, regon_needed
 from actions.registration.choices import CONFIRM_OPTIONS, YES, parse_choice
-from actions.registration.corrections import parse_correction
 from actions.registration.correct import correction_values
+from actions.registration.corrections import parse_correction
 from actions.registration.fields import CONFIRM_SLOT, FREE_TEXT_SLOTS, OPTIONAL_SLOTS
 from actions.registration.rasa_io import answer_if_faq_question, form_state, tell_notices, tell_result
 from actions.registration.results import Invalid
@@ -22,7 +23,7 @@ from services.privacy import get_masked_logger
 
 logger = get_masked_logger(__name__)
 
-SlotValidator = Callable[[Any, Any, CollectingDispatcher, Tracker, DomainDict], Coroutine[Any, Any, Dict[Text, Any]]]
+SlotValidator = Callable[[Any, Any, CollectingDispatcher, Tracker, DomainDict], Coroutine[Any, Any, Dict[str, Any]]]
 
 # Loading the PKD index and simplemma's dictionaries takes seconds: do it while the server starts.
 threading.Thread(target=search, args=("warm up",), daemon=True, name="pkd-index-warm-up").start()
@@ -32,19 +33,19 @@ class ValidateRegistrationForm(FormValidationAction):
     """Validates each field (see `checks`), answers FAQ questions asked instead of an answer,
     and asks for REGON only when the user already has a NIP."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_registration_form"
 
     async def required_slots(
-        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[Text]:
+        self, domain_slots: List[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[str]:
         if regon_needed(tracker.current_slot_values()):
             return domain_slots
         return [slot for slot in domain_slots if slot not in OPTIONAL_SLOTS]
 
     async def validate_field(
-        self, slot: Text, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
-    ) -> Dict[Text, Any]:
+        self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Dict[str, Any]:
         """Check one answer; tell the user what is wrong, or what else changed because of it."""
         text = value if isinstance(value, str) else None
         if text is not None and slot not in FREE_TEXT_SLOTS and answer_if_faq_question(dispatcher, tracker, text):
@@ -59,7 +60,7 @@ class ValidateRegistrationForm(FormValidationAction):
 
     async def validate_reg_confirmed(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> Dict[str, Any]:
         """Yes submits; a named field ("zmień e-mail") is corrected; no shows the field list;
         an FAQ question is answered (and the summary shown again)."""
         text = str(value)
@@ -76,11 +77,14 @@ class ValidateRegistrationForm(FormValidationAction):
         return {CONFIRM_SLOT: None}  # a "no" is answered by action_ask_reg_confirmed with the field list
 
 
-def _slot_validator(slot: Text) -> SlotValidator:
+def _slot_validator(slot: str) -> SlotValidator:
     async def validate(
-        self: ValidateRegistrationForm, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+        self: ValidateRegistrationForm,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
         domain: DomainDict,
-    ) -> Dict[Text, Any]:
+    ) -> Dict[str, Any]:
         return await self.validate_field(slot, value, dispatcher, tracker)
 
     validate.__name__ = f"validate_{slot}"

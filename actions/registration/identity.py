@@ -1,16 +1,16 @@
 """Identity fields: first and last name, PESEL (checksum, birth date, adult), business name."""
+
 from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Optional
 
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 from stdnum.pl import pesel as stdnum_pesel
 
 from actions.registration.results import Invalid, Result, Valid
 from actions.registration.text_input import compact_number, strip_lead_in, too_long
-from components.text import fold
+from lang.text import fold
 
 ADULT_AGE = 18
 NAME_MAX_LENGTH = 60
@@ -19,12 +19,37 @@ PESEL_LENGTH = 11
 
 _NAME_RE = re.compile(r"^[^\W\d_]+(?:(?:[ \-]|['’] ?)[^\W\d_]+)*$")
 _NAME_LEAD_INS = (
-    "mam na imię", "na imię mam", "moje imię to", "imię", "imiona", "nazywam się", "moje nazwisko to",
-    "nazwisko", "jestem", "my name is", "my first name is", "my last name is", "my surname is",
-    "first name", "last name", "surname", "i am", "i'm", "it's", "it is",
+    "mam na imię",
+    "na imię mam",
+    "moje imię to",
+    "imię",
+    "imiona",
+    "nazywam się",
+    "moje nazwisko to",
+    "nazwisko",
+    "jestem",
+    "my name is",
+    "my first name is",
+    "my last name is",
+    "my surname is",
+    "first name",
+    "last name",
+    "surname",
+    "i am",
+    "i'm",
+    "it's",
+    "it is",
 )
-_PESEL_LEAD_INS = ("mój pesel to", "mój numer pesel to", "numer pesel", "pesel", "my pesel is",
-                   "my pesel number is", "it's", "it is")
+_PESEL_LEAD_INS = (
+    "mój pesel to",
+    "mój numer pesel to",
+    "numer pesel",
+    "pesel",
+    "my pesel is",
+    "my pesel number is",
+    "it's",
+    "it is",
+)
 
 
 def _capitalise(name: str) -> str:
@@ -80,7 +105,7 @@ def _contains_word_sequence(haystack: str, needle: str) -> bool:
     return re.search(r"(?<!\w)" + re.escape(needle) + r"(?!\w)", haystack) is not None
 
 
-def validate_business_name(raw: str, first_name: Optional[str], last_name: Optional[str]) -> Result:
+def validate_business_name(raw: str, first_name: str | None, last_name: str | None) -> Result:
     """The firm of a sole proprietor must contain the owner's first and last name (art. 43^4 KC).
 
     Compared without case and diacritics, so "jan kowalski usługi IT" is accepted for Jan Kowalski.

@@ -1,7 +1,8 @@
 """The main and the additional PKD codes as form answers: codes, a pick from the list, or words."""
+
 from __future__ import annotations
 
-from typing import List, Optional, Sequence
+from typing import List, Sequence
 
 from actions.registration.results import ChoiceOption, Choose, Invalid, Result, Valid
 from actions.registration.text_input import is_none_answer, too_long
@@ -22,7 +23,7 @@ def _choose(query: str, codes: Sequence[str]) -> Choose:
     return Choose(query, [ChoiceOption(code, option_label(code)) for code in codes])
 
 
-def _picked(text: str, offered: Optional[Sequence[str]]) -> Optional[str]:
+def _picked(text: str, offered: Sequence[str] | None) -> str | None:
     """The code behind "2" when the user answers a numbered list of suggestions."""
     stripped = text.strip().rstrip(".")
     if offered and stripped.isdigit() and 1 <= int(stripped) <= len(offered):
@@ -49,7 +50,7 @@ def _codes_or_search(text: str) -> Result:
     return Valid(parsed.codes)
 
 
-def validate_pkd_main(raw: str, offered: Optional[Sequence[str]] = None) -> Result:
+def validate_pkd_main(raw: str, offered: Sequence[str] | None = None) -> Result:
     """One main code; further codes typed together become the additional ones."""
     text = str(raw)
     picked = _picked(text, offered)
@@ -62,7 +63,7 @@ def validate_pkd_main(raw: str, offered: Optional[Sequence[str]] = None) -> Resu
     return Valid(main, {PKD_EXTRA_SLOT: extra} if extra else {})
 
 
-def validate_pkd_extra(raw: object, main: Optional[str], offered: Optional[Sequence[str]] = None) -> Result:
+def validate_pkd_extra(raw: object, main: str | None, offered: Sequence[str] | None = None) -> Result:
     """A list of additional codes (possibly empty: "brak" / "none"), without the main one."""
     if isinstance(raw, list):
         return Valid([code for code in raw if code != main])

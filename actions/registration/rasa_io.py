@@ -2,11 +2,12 @@
 
 All text comes from domain responses; this module only picks the response and its variables.
 """
+
 from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 from zoneinfo import ZoneInfo
 
 from rasa_sdk import Tracker
@@ -45,7 +46,7 @@ def latest_text(tracker: Tracker) -> str:
     return (tracker.latest_message or {}).get("text") or ""
 
 
-def latest_intent(tracker: Tracker) -> Optional[str]:
+def latest_intent(tracker: Tracker) -> str | None:
     return ((tracker.latest_message or {}).get("intent") or {}).get("name")
 
 

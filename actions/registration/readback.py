@@ -3,21 +3,46 @@
 "440 514 013 59" is easy to check by eye; a speech synthesiser would read it as hundreds, so
 voice channels get "4 4 0, 5 1 4, 0 1 3, 5 9" instead.
 """
+
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Dict, Iterable, Mapping, Optional, Sequence
+from typing import Any, Dict, Iterable, Mapping, Sequence
 
 # Input channels that speak the bot's messages (Rasa's and our own voice connectors).
 VOICE_CHANNELS = frozenset({"twilio_voice", "audiocodes", "jambonz", "voice", "phone", "genesys"})
 
-_MONTHS_PL = ("stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca", "sierpnia", "września",
-              "października", "listopada", "grudnia")
-_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-              "November", "December")
+_MONTHS_PL = (
+    "stycznia",
+    "lutego",
+    "marca",
+    "kwietnia",
+    "maja",
+    "czerwca",
+    "lipca",
+    "sierpnia",
+    "września",
+    "października",
+    "listopada",
+    "grudnia",
+)
+_MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
-def is_voice(channel: Optional[str]) -> bool:
+def is_voice(channel: str | None) -> bool:
     return (channel or "") in VOICE_CHANNELS
 
 
@@ -26,7 +51,7 @@ def _split(digits: str, sizes: Sequence[int]) -> list:
     for size in sizes:
         if start >= len(digits):
             break
-        groups.append(digits[start:start + size])
+        groups.append(digits[start : start + size])
         start += size
     if start < len(digits):
         groups.append(digits[start:])

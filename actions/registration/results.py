@@ -3,6 +3,7 @@
 Errors carry a code (the response `utter_reg_invalid_<code>` explains it to the user) and the
 parameters that response needs, so validators stay free of language and of Rasa.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -1,4 +1,5 @@
 """Clearing the registration's slots (after submission or cancellation)."""
+
 from __future__ import annotations
 
 from typing import List

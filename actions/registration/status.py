@@ -4,9 +4,10 @@ The second factor keeps a reference number overheard or found in an e-mail from 
 anything; wrong digits are counted and lock the reference for a while (see the repository).
 A wrong reference and wrong digits get the same answer, so neither can be probed alone.
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -29,8 +30,18 @@ from services.storage.reference_numbers import parse_reference
 logger = get_masked_logger(__name__)
 REFERENCE_SLOT = "reg_status_reference"
 DIGITS_SLOT = "reg_status_pesel_digits"
-_DIGITS_LEAD_INS = ("ostatnie cztery cyfry to", "ostatnie cyfry to", "ostatnie cyfry", "końcówka", "cyfry",
-                    "the last four digits are", "the last digits are", "last digits", "digits", "it's")
+_DIGITS_LEAD_INS = (
+    "ostatnie cztery cyfry to",
+    "ostatnie cyfry to",
+    "ostatnie cyfry",
+    "końcówka",
+    "cyfry",
+    "the last four digits are",
+    "the last digits are",
+    "last digits",
+    "digits",
+    "it's",
+)
 
 
 def validate_reference(raw: str) -> Result:
@@ -48,28 +59,28 @@ def validate_pesel_digits(raw: str) -> Result:
 class ValidateStatusForm(FormValidationAction):
     """Checks the reference number's format and the four digits (not yet against the database)."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_status_form"
 
-    def _apply(self, slot: Text, result: Result, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+    def _apply(self, slot: str, result: Result, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[str, Any]:
         tell_result(dispatcher, tracker, result)
         return {slot: result.value if isinstance(result, Valid) else None}
 
     async def validate_reg_status_reference(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> Dict[str, Any]:
         return self._apply(REFERENCE_SLOT, validate_reference(value), dispatcher, tracker)
 
     async def validate_reg_status_pesel_digits(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> Dict[str, Any]:
         return self._apply(DIGITS_SLOT, validate_pesel_digits(value), dispatcher, tracker)
 
 
 class ActionRegStatusStart(Action):
     """Takes the reference from the question itself ("status REG-2026-...") or from this session."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_reg_status_start"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
@@ -80,7 +91,7 @@ class ActionRegStatusStart(Action):
 class ActionRegCheckStatus(Action):
     """Looks the application up and tells its status (rule: after status_form)."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_reg_check_status"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
@@ -99,8 +110,9 @@ class ActionRegCheckStatus(Action):
         shown = readback.reference(reference, voice(tracker))
         if result.outcome is StatusCheckOutcome.FOUND and result.status and result.updated_at:
             updated = readback.day(result.updated_at.astimezone(OFFICE_TIMEZONE).date(), language_of(tracker))
-            dispatcher.utter_message(response=f"utter_reg_status_{result.status.value}", reference=shown,
-                                     updated=updated)
+            dispatcher.utter_message(
+                response=f"utter_reg_status_{result.status.value}", reference=shown, updated=updated
+            )
         elif result.outcome is StatusCheckOutcome.LOCKED:
             dispatcher.utter_message(response="utter_reg_status_locked")
         else:

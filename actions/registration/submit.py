@@ -1,8 +1,9 @@
 """`action_reg_submit`: stores the confirmed application and gives the reference number."""
+
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, List, Mapping, Optional, Text
+from typing import Any, List, Mapping
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -37,7 +38,7 @@ def _optional(value: Any) -> Any:
 
 
 def application_from_slots(
-    slots: Mapping[str, Any], language: str, channel: Optional[str], sender_id: str
+    slots: Mapping[str, Any], language: str, channel: str | None, sender_id: str
 ) -> ApplicationData:
     """The validated slots as the storage layer's input."""
     return ApplicationData(
@@ -72,23 +73,25 @@ def is_complete(slots: Mapping[str, Any]) -> bool:
 class ActionRegSubmit(Action):
     """Runs when the form completes with a "yes" at the summary."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_reg_submit"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         slots = tracker.current_slot_values()
         if not is_complete(slots):
             return []  # the form ended without a confirmed, complete application: nothing to store
-        data = application_from_slots(slots, language_of(tracker), tracker.get_latest_input_channel(),
-                                      tracker.sender_id)
+        data = application_from_slots(
+            slots, language_of(tracker), tracker.get_latest_input_channel(), tracker.sender_id
+        )
         try:
             with session_scope() as session:
                 reference = submit_application(session, data).reference
         except (SQLAlchemyError, OSError) as error:
-            logger.error("registration %s: storing the application failed: %s", tracker.sender_id,
-                         type(error).__name__)
+            logger.error("registration %s: storing the application failed: %s", tracker.sender_id, type(error).__name__)
             dispatcher.utter_message(response="utter_reg_storage_error")
             return [SlotSet(CONFIRM_SLOT, None)]  # keep the answers; "zarejestruj firmę" shows the summary again
         logger.info("registration %s: application %s stored", tracker.sender_id, reference)
-        dispatcher.utter_message(response="utter_reg_submitted", reference=readback.reference(reference, voice(tracker)))
+        dispatcher.utter_message(
+            response="utter_reg_submitted", reference=readback.reference(reference, voice(tracker))
+        )
         return cleared_registration() + [SlotSet(LAST_REFERENCE_SLOT, reference)]

@@ -1,4 +1,5 @@
 """The values shown in the summary before submission, formatted for reading (or listening)."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, Mapping
@@ -29,7 +30,8 @@ def summary_variables(slots: Mapping[str, Any], language: str, voice: bool = Fal
         "residence_address": readback.address(slots["reg_residence_address"], voice),
         "business_address": (
             _word(language, "taki sam jak adres zamieszkania", "same as the home address")
-            if business.get(SAME_FLAG) else readback.address(business, voice)
+            if business.get(SAME_FLAG)
+            else readback.address(business, voice)
         ),
         "business_name": slots["reg_business_name"],
         "pkd_main": pkd_label(slots["reg_pkd_main"]),

@@ -1,7 +1,8 @@
 """Tax identifiers a returning entrepreneur may already have: NIP and REGON (python-stdnum)."""
+
 from __future__ import annotations
 
-from typing import Callable, Optional, Tuple
+from typing import Callable, Tuple
 
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
 from stdnum.pl import nip as stdnum_nip
@@ -24,13 +25,13 @@ def _validate_number(
     name: str,
     lengths: Tuple[int, ...],
     validate: Callable[[str], str],
-    strip_prefix: Optional[str] = None,
+    strip_prefix: str | None = None,
 ) -> Result:
     text = strip_lead_in(str(raw), lead_ins)
     if is_none_answer(text):
         return Valid(NONE)
     if strip_prefix and text.upper().startswith(strip_prefix):
-        text = text[len(strip_prefix):]
+        text = text[len(strip_prefix) :]
     digits = compact_number(text)
     if digits is None:
         return Invalid(f"{name}_chars", {"given": text[:40]})

@@ -1,21 +1,62 @@
 """Small helpers for reading free-text answers: lead-in phrases, numbers, questions, "none"."""
+
 from __future__ import annotations
 
 import re
-from typing import Iterable, Optional
+from typing import Iterable
 
-from components.text import fold, words
+from lang.text import fold, words
 
 MAX_ANSWER_LENGTH = 300  # longer than any field; longer input is a pasted text, not an answer
 
 _QUESTION_WORDS = {
-    "co", "czy", "jak", "jaki", "jaka", "jakie", "jakiej", "ile", "kiedy", "gdzie", "dlaczego", "czemu",
-    "czym", "kto", "ktory", "ktora", "ktore", "what", "how", "why", "when", "where", "which", "who",
-    "is", "are", "can", "could", "do", "does", "should", "must", "may", "will",
+    "co",
+    "czy",
+    "jak",
+    "jaki",
+    "jaka",
+    "jakie",
+    "jakiej",
+    "ile",
+    "kiedy",
+    "gdzie",
+    "dlaczego",
+    "czemu",
+    "czym",
+    "kto",
+    "ktory",
+    "ktora",
+    "ktore",
+    "what",
+    "how",
+    "why",
+    "when",
+    "where",
+    "which",
+    "who",
+    "is",
+    "are",
+    "can",
+    "could",
+    "do",
+    "does",
+    "should",
+    "must",
+    "may",
+    "will",
 }
 _NONE_FIRST_WORDS = {"nie", "brak", "bez", "zaden", "zadne", "zadnych", "none", "no", "nothing", "nope"}
-_NONE_PHRASES = ("nie mam", "nie posiadam", "jeszcze nie", "dont have", "do not have", "havent got",
-                 "have not got", "not yet", "have none")
+_NONE_PHRASES = (
+    "nie mam",
+    "nie posiadam",
+    "jeszcze nie",
+    "dont have",
+    "do not have",
+    "havent got",
+    "have not got",
+    "not yet",
+    "have none",
+)
 _LETTER_NEXT_TO_DIGIT = re.compile(r"\d[^\W\d_]|[^\W\d_]\d")
 
 
@@ -27,11 +68,11 @@ def strip_lead_in(text: str, lead_ins: Iterable[str]) -> str:
         pattern = re.compile(r"^" + re.escape(fold(lead_in)) + r"\b\s*[:\-]?\s*")
         match = pattern.match(folded)
         if match:
-            return cleaned[match.end():].strip()
+            return cleaned[match.end() :].strip()
     return cleaned
 
 
-def compact_number(text: str) -> Optional[str]:
+def compact_number(text: str) -> str | None:
     """The digits of a number typed with spaces, dashes or dots ("440 514-01.359"), else None.
 
     None when there are no digits, or when letters are mixed into the number ("4405140135O"):

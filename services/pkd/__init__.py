@@ -3,6 +3,7 @@
 `classification()` loads the shipped table once; `parse_codes` reads codes as users type them
 ("47.91.Z", "4791Z", "47.91z"); `search` suggests codes for a description in Polish or English.
 """
+
 from services.pkd.codes import CodeParse, PkdClassification, PkdEntry, classification, parse_codes
 from services.pkd.search import Suggestion, search
 

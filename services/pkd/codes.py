@@ -3,6 +3,7 @@
 Users write codes in many ways ("47.91.Z", "4791Z", "47.91z", "PKD 47 91 Z", "47.91"); the
 canonical form is NN.NN.X. A code without its letter is accepted when it names one subclass only.
 """
+
 from __future__ import annotations
 
 import csv
@@ -10,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Tuple
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "reference_data"
 PKD2007_CSV = DATA_DIR / "pkd2007.csv"
@@ -21,8 +22,11 @@ _CODE_RE = re.compile(r"^(\d{2})\s*[.,\- ]?\s*(\d{2})(?:\s*[.,\- ]?\s*([A-Za-z])
 # Something that is *meant* as a code (digits and separators, maybe a trailing letter).
 _CODE_ATTEMPT_RE = re.compile(r"^\d[\d.,\- ]*[A-Za-z]?\.?$")
 _LIST_SEPARATORS_RE = re.compile(r"\s*(?:[,;/\n]|\bi\b|\boraz\b|\band\b|\+|&)\s*", re.IGNORECASE)
-_INTRO_RE = re.compile(r"^(?:(?:główny|glowny|dodatkowe?|main|extra|additional)\s+)?"
-                       r"(?:(?:kody?|codes?)\s+)?(?:pkd\s*(?:2007)?\s*[:\-]?\s*)?", re.IGNORECASE)
+_INTRO_RE = re.compile(
+    r"^(?:(?:główny|glowny|dodatkowe?|main|extra|additional)\s+)?"
+    r"(?:(?:kody?|codes?)\s+)?(?:pkd\s*(?:2007)?\s*[:\-]?\s*)?",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -40,8 +44,8 @@ class CodeParse:
     """
 
     codes: List[str] = field(default_factory=list)
-    problem: Optional[str] = None
-    given: Optional[str] = None
+    problem: str | None = None
+    given: str | None = None
     options: List[str] = field(default_factory=list)
 
 
@@ -53,20 +57,20 @@ class PkdClassification:
         self.entries: Dict[str, PkdEntry] = {entry.code: entry for entry in entries}
 
     @classmethod
-    def from_csv(cls, path: Path = PKD2007_CSV, name: str = CLASSIFICATION_NAME) -> "PkdClassification":
+    def from_csv(cls, path: Path = PKD2007_CSV, name: str = CLASSIFICATION_NAME) -> PkdClassification:
         """A table with the columns `code` (NN.NN.X) and `name_pl`."""
         with path.open(encoding="utf-8", newline="") as handle:
             rows = list(csv.DictReader(handle))
         return cls([PkdEntry(row["code"].strip(), row["name_pl"].strip()) for row in rows], name)
 
-    def get(self, code: str) -> Optional[PkdEntry]:
+    def get(self, code: str) -> PkdEntry | None:
         return self.entries.get(code)
 
     def with_prefix(self, prefix: str) -> List[PkdEntry]:
         """Subclasses of the class `prefix` (NN.NN)."""
         return [entry for code, entry in self.entries.items() if code.startswith(prefix + ".")]
 
-    def parse_one(self, item: str) -> Tuple[Optional[str], Optional[str], List[str]]:
+    def parse_one(self, item: str) -> Tuple[str | None, str | None, List[str]]:
         """(code, problem, options) for one typed item; see CodeParse for the problems."""
         match = _CODE_RE.match(item.strip())
         if not match:
@@ -111,7 +115,7 @@ def _split(text: str) -> List[str]:
     return items
 
 
-def parse_codes(text: str, table: Optional[PkdClassification] = None) -> Optional[CodeParse]:
+def parse_codes(text: str, table: PkdClassification | None = None) -> CodeParse | None:
     """The codes in `text`, or None if `text` is not a list of codes (then it is a description)."""
     if not looks_like_codes(text):
         return None

@@ -6,6 +6,7 @@ still match ("ubrań", "ubran", "ubrania"). Words the official names do not use 
 all English) go through the hand-made keyword map in reference_data/pkd_keywords.yml.
 Scores: rare matched words count more (IDF); a keyword hit counts like a very rare word.
 """
+
 from __future__ import annotations
 
 import math
@@ -13,12 +14,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
+from typing import Dict, FrozenSet, List, Sequence, Set, Tuple
 
 import simplemma
 import yaml
 
-from components.text import fold, words
+from lang.text import fold, words
 from services.pkd.codes import DATA_DIR, PkdClassification, classification
 
 KEYWORDS_FILE = DATA_DIR / "pkd_keywords.yml"
@@ -29,14 +30,135 @@ _MIN_SCORE = 2.0
 _RELATIVE_CUT = 0.2
 
 _STOPWORDS = {
-    "pl": set("""a aby albo ale bez by być chcę chce chciałbym chciałabym chcialbym chcialabym co czy
-        dla do gdzie i ich inne innych jak jako jest jestem już lub ma mam mieć mnie moja moje mój
-        na nad nie niż o od oraz po pod poprzez prowadzić przez przy robić się są ta tak te to tu w
-        we z za ze że zajmować zajmuję będę bede firma firmę firmy działalność działalności usługa
-        usługi rzecz rzeczy coś różny różne itp itd np""".split()),
-    "en": set("""a an and as at be business by company do doing for from i i'm in into is it my of
-        offer on or own provide run running service services some start the to want will with
-        work would like""".split()),
+    "pl": set(
+        [
+            "a",
+            "aby",
+            "albo",
+            "ale",
+            "bez",
+            "by",
+            "być",
+            "chcę",
+            "chce",
+            "chciałbym",
+            "chciałabym",
+            "chcialbym",
+            "chcialabym",
+            "co",
+            "czy",
+            "dla",
+            "do",
+            "gdzie",
+            "i",
+            "ich",
+            "inne",
+            "innych",
+            "jak",
+            "jako",
+            "jest",
+            "jestem",
+            "już",
+            "lub",
+            "ma",
+            "mam",
+            "mieć",
+            "mnie",
+            "moja",
+            "moje",
+            "mój",
+            "na",
+            "nad",
+            "nie",
+            "niż",
+            "o",
+            "od",
+            "oraz",
+            "po",
+            "pod",
+            "poprzez",
+            "prowadzić",
+            "przez",
+            "przy",
+            "robić",
+            "się",
+            "są",
+            "ta",
+            "tak",
+            "te",
+            "to",
+            "tu",
+            "w",
+            "we",
+            "z",
+            "za",
+            "ze",
+            "że",
+            "zajmować",
+            "zajmuję",
+            "będę",
+            "bede",
+            "firma",
+            "firmę",
+            "firmy",
+            "działalność",
+            "działalności",
+            "usługa",
+            "usługi",
+            "rzecz",
+            "rzeczy",
+            "coś",
+            "różny",
+            "różne",
+            "itp",
+            "itd",
+            "np",
+        ]
+    ),
+    "en": set(
+        [
+            "a",
+            "an",
+            "and",
+            "as",
+            "at",
+            "be",
+            "business",
+            "by",
+            "company",
+            "do",
+            "doing",
+            "for",
+            "from",
+            "i",
+            "i'm",
+            "in",
+            "into",
+            "is",
+            "it",
+            "my",
+            "of",
+            "offer",
+            "on",
+            "or",
+            "own",
+            "provide",
+            "run",
+            "running",
+            "service",
+            "services",
+            "some",
+            "start",
+            "the",
+            "to",
+            "want",
+            "will",
+            "with",
+            "work",
+            "would",
+            "like",
+        ]
+    ),
 }
 _FOLDED_STOPWORDS = {language: {fold(word) for word in stop} for language, stop in _STOPWORDS.items()}
 
@@ -91,8 +213,7 @@ def _matching_keys(token: Token, keys: Set[str]) -> Set[str]:
 def _contains_phrase(tokens: Sequence[Token], phrase: Sequence[Token]) -> bool:
     size = len(phrase)
     return any(
-        all(_matching_keys(tokens[i + j], set(phrase[j])) for j in range(size))
-        for i in range(len(tokens) - size + 1)
+        all(_matching_keys(tokens[i + j], set(phrase[j])) for j in range(size)) for i in range(len(tokens) - size + 1)
     )
 
 
@@ -162,7 +283,7 @@ def _default_index() -> PkdSearch:
     return PkdSearch(classification(), load_keywords())
 
 
-def search(description: str, limit: int = 5, index: Optional[PkdSearch] = None) -> List[Suggestion]:
+def search(description: str, limit: int = 5, index: PkdSearch | None = None) -> List[Suggestion]:
     """Suggestions from the shipped classification and keyword map (see `PkdSearch.search`)."""
     return (index or _default_index()).search(description, limit)
 

@@ -1,11 +1,12 @@
 """Storing registration applications, their status, and the status check with a second factor."""
+
 from __future__ import annotations
 
 import enum
 import hmac
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Dict, FrozenSet, List, Optional, Sequence
+from typing import Dict, FrozenSet, List, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -68,10 +69,10 @@ class ApplicationData:
     zus_option: ZusOption
     language: str
     pkd_extra: Sequence[str] = field(default_factory=tuple)
-    nip: Optional[str] = None
-    regon: Optional[str] = None
-    channel: Optional[str] = None
-    sender_id: Optional[str] = None
+    nip: str | None = None
+    regon: str | None = None
+    channel: str | None = None
+    sender_id: str | None = None
 
 
 class InvalidStatusTransition(ValueError):
@@ -87,9 +88,9 @@ class StatusCheckOutcome(str, enum.Enum):
 @dataclass(frozen=True)
 class StatusCheck:
     outcome: StatusCheckOutcome
-    status: Optional[ApplicationStatus] = None
-    updated_at: Optional[datetime] = None
-    reference: Optional[str] = None
+    status: ApplicationStatus | None = None
+    updated_at: datetime | None = None
+    reference: str | None = None
 
 
 def _address_columns(prefix: str, address: AddressData) -> Dict[str, str]:
@@ -106,7 +107,7 @@ def _pkd_rows(main: str, extra: Sequence[str]) -> List[ApplicationPkdCode]:
     return [ApplicationPkdCode(code=code, is_main=index == 0, position=index) for index, code in enumerate(codes)]
 
 
-def submit_application(session: Session, data: ApplicationData, now: Optional[datetime] = None) -> Application:
+def submit_application(session: Session, data: ApplicationData, now: datetime | None = None) -> Application:
     """Store a new application with status `submitted` and a unique reference number.
 
     A reference collision (one in 10^8 per year) is retried inside a savepoint, so the caller's
@@ -140,8 +141,9 @@ def submit_application(session: Session, data: ApplicationData, now: Optional[da
         )
         application.pkd_codes = _pkd_rows(data.pkd_main, data.pkd_extra)
         application.status_changes = [
-            ApplicationStatusChange(from_status=None, to_status=ApplicationStatus.SUBMITTED,
-                                    changed_by="assistant", changed_at=now)
+            ApplicationStatusChange(
+                from_status=None, to_status=ApplicationStatus.SUBMITTED, changed_by="assistant", changed_at=now
+            )
         ]
         try:
             with session.begin_nested():
@@ -153,7 +155,7 @@ def submit_application(session: Session, data: ApplicationData, now: Optional[da
     raise RuntimeError("could not allocate a unique reference number")
 
 
-def find_by_reference(session: Session, reference: str) -> Optional[Application]:
+def find_by_reference(session: Session, reference: str) -> Application | None:
     """The application with this reference (any spelling `parse_reference` understands), or None."""
     canonical = parse_reference(reference)
     if canonical is None:
@@ -166,8 +168,8 @@ def change_status(
     reference: str,
     new_status: ApplicationStatus,
     changed_by: str,
-    note: Optional[str] = None,
-    now: Optional[datetime] = None,
+    note: str | None = None,
+    now: datetime | None = None,
 ) -> Application:
     """Move an application to `new_status` and record the change (back-office operation)."""
     application = find_by_reference(session, reference)
@@ -177,8 +179,9 @@ def change_status(
         raise InvalidStatusTransition(f"{application.status.value} -> {new_status.value} is not allowed")
     now = now or utcnow()
     application.status_changes.append(
-        ApplicationStatusChange(from_status=application.status, to_status=new_status, note=note,
-                                changed_by=changed_by, changed_at=now)
+        ApplicationStatusChange(
+            from_status=application.status, to_status=new_status, note=note, changed_by=changed_by, changed_at=now
+        )
     )
     application.status = new_status
     application.updated_at = now
@@ -186,9 +189,7 @@ def change_status(
     return application
 
 
-def check_status(
-    session: Session, reference: str, pesel_digits: str, now: Optional[datetime] = None
-) -> StatusCheck:
+def check_status(session: Session, reference: str, pesel_digits: str, now: datetime | None = None) -> StatusCheck:
     """The status of an application, only if `pesel_digits` are the last digits of its PESEL.
 
     Wrong digits count as failures; after MAX_STATUS_CHECK_FAILURES the reference is locked for
@@ -216,20 +217,24 @@ def check_status(
     return StatusCheck(StatusCheckOutcome.FOUND, application.status, application.updated_at, application.reference)
 
 
-def anonymise_closed_applications(session: Session, older_than: timedelta, now: Optional[datetime] = None) -> int:
+def anonymise_closed_applications(session: Session, older_than: timedelta, now: datetime | None = None) -> int:
     """Erase the personal data of accepted/rejected applications closed more than `older_than` ago.
 
     The reference, status history, dates, PKD codes and tax/ZUS choices stay for statistics.
     Returns how many applications were anonymised.
     """
     now = now or utcnow()
-    rows = session.execute(
-        select(Application).where(
-            Application.status.in_(list(CLOSED_STATUSES)),
-            Application.anonymised_at.is_(None),
-            Application.updated_at < now - older_than,
+    rows = (
+        session.execute(
+            select(Application).where(
+                Application.status.in_(list(CLOSED_STATUSES)),
+                Application.anonymised_at.is_(None),
+                Application.updated_at < now - older_than,
+            )
         )
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     for application in rows:
         for column in PERSONAL_COLUMNS + ("nip", "regon", "sender_id"):
             setattr(application, column, None)

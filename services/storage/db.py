@@ -3,13 +3,14 @@
 One engine per URL per process (engines own connection pools); sessions are short-lived and
 opened through `session_scope`, which commits on success and rolls back on any error.
 """
+
 from __future__ import annotations
 
 import os
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Dict, Iterator, Optional
+from typing import Any, Dict, Iterator
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
@@ -20,7 +21,7 @@ URL_VARIABLE = "APP_DATABASE_URL"
 DEFAULT_URL = "sqlite:///var/app.db"
 
 
-def database_url(url: Optional[str] = None) -> str:
+def database_url(url: str | None = None) -> str:
     """The URL to use: the argument, else $APP_DATABASE_URL, else SQLite under the project's var/.
 
     A relative SQLite path is resolved against the project root (not the working directory), so
@@ -48,7 +49,7 @@ _ENGINES: Dict[str, Engine] = {}
 _LOCK = threading.Lock()
 
 
-def get_engine(url: Optional[str] = None) -> Engine:
+def get_engine(url: str | None = None) -> Engine:
     """The process-wide engine for `url` (see `database_url` for the default)."""
     resolved = database_url(url)
     with _LOCK:
@@ -69,13 +70,13 @@ def dispose_engines() -> None:
         _ENGINES.clear()
 
 
-def session_factory(url: Optional[str] = None) -> "sessionmaker[Session]":
+def session_factory(url: str | None = None) -> sessionmaker[Session]:
     """A `sessionmaker` bound to the engine for `url`; objects stay readable after commit."""
     return sessionmaker(bind=get_engine(url), future=True, expire_on_commit=False)
 
 
 @contextmanager
-def session_scope(url: Optional[str] = None) -> Iterator[Session]:
+def session_scope(url: str | None = None) -> Iterator[Session]:
     """A session in a transaction: committed if the block succeeds, rolled back if it raises."""
     session = session_factory(url)()
     try:

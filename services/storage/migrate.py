@@ -1,13 +1,13 @@
 """Schema migrations of the application database, callable from code and as a script.
 
-    python -m services.storage.migrate            # upgrade $APP_DATABASE_URL to the newest schema
-    python -m services.storage.migrate --downgrade base
+python -m services.storage.migrate            # upgrade $APP_DATABASE_URL to the newest schema
+python -m services.storage.migrate --downgrade base
 """
+
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Optional
 
 from alembic import command
 from alembic.config import Config
@@ -18,7 +18,7 @@ _HERE = Path(__file__).resolve().parent
 _INI = _HERE / "alembic.ini"
 
 
-def alembic_config(url: Optional[str] = None) -> Config:
+def alembic_config(url: str | None = None) -> Config:
     """The Alembic configuration for `url` (default: see `services.storage.db.database_url`)."""
     config = Config(str(_INI))
     config.set_main_option("script_location", str(_HERE / "migrations"))
@@ -27,17 +27,17 @@ def alembic_config(url: Optional[str] = None) -> Config:
     return config
 
 
-def upgrade_to_head(url: Optional[str] = None) -> None:
+def upgrade_to_head(url: str | None = None) -> None:
     """Bring the database at `url` to the newest schema (idempotent)."""
     command.upgrade(alembic_config(url), "head")
 
 
-def downgrade_to(revision: str, url: Optional[str] = None) -> None:
+def downgrade_to(revision: str, url: str | None = None) -> None:
     """Downgrade to `revision` ("base" drops every table of the application database)."""
     command.downgrade(alembic_config(url), revision)
 
 
-def current_revision(url: Optional[str] = None) -> Optional[str]:
+def current_revision(url: str | None = None) -> str | None:
     """The revision the database is at, or None for an empty database."""
     from alembic.runtime.migration import MigrationContext
 
@@ -45,7 +45,7 @@ def current_revision(url: Optional[str] = None) -> Optional[str]:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def main(argv: Optional[list] = None) -> None:
+def main(argv: list | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", help="database URL (default: $APP_DATABASE_URL or sqlite:///var/app.db)")
     parser.add_argument("--downgrade", metavar="REVISION", help="downgrade instead of upgrading to head")

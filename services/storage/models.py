@@ -4,11 +4,12 @@ Column sizes follow CEIDG's own limits where they exist. Personal columns are nu
 closed applications can be anonymised after the retention period (see docs/PRIVACY.md); a CHECK
 constraint keeps them mandatory while the application is not anonymised.
 """
+
 from __future__ import annotations
 
 import enum
 from datetime import datetime, timezone
-from typing import Any, List, Optional
+from typing import Any, List
 
 from sqlalchemy import (
     Boolean,
@@ -92,7 +93,7 @@ class UTCDateTime(TypeDecorator):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: Optional[datetime], dialect: Dialect) -> Optional[datetime]:
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -100,7 +101,7 @@ class UTCDateTime(TypeDecorator):
         value = value.astimezone(timezone.utc)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value: Optional[datetime], dialect: Dialect) -> Optional[datetime]:
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
@@ -111,9 +112,20 @@ def utcnow() -> datetime:
 
 
 PERSONAL_COLUMNS = (
-    "first_name", "last_name", "pesel", "email", "phone", "business_name",
-    "residence_street", "residence_number", "residence_postal_code", "residence_city",
-    "business_street", "business_number", "business_postal_code", "business_city",
+    "first_name",
+    "last_name",
+    "pesel",
+    "email",
+    "phone",
+    "business_name",
+    "residence_street",
+    "residence_number",
+    "residence_postal_code",
+    "residence_city",
+    "business_street",
+    "business_number",
+    "business_postal_code",
+    "business_city",
 )
 
 
@@ -123,17 +135,14 @@ class Application(Base):
     __tablename__ = "applications"
     __table_args__ = (
         CheckConstraint(
-            "anonymised_at IS NOT NULL OR ("
-            + " AND ".join(f"{name} IS NOT NULL" for name in PERSONAL_COLUMNS)
-            + ")",
+            "anonymised_at IS NOT NULL OR (" + " AND ".join(f"{name} IS NOT NULL" for name in PERSONAL_COLUMNS) + ")",
             name="personal_data_present",
         ),
     )
 
     id = Column(Integer, primary_key=True)
     reference = Column(String(20), nullable=False, unique=True)
-    status = Column(_enum(ApplicationStatus, "application_status"), nullable=False,
-                    default=ApplicationStatus.SUBMITTED)
+    status = Column(_enum(ApplicationStatus, "application_status"), nullable=False, default=ApplicationStatus.SUBMITTED)
     language = Column(String(2), nullable=False)
     channel = Column(String(40))
     sender_id = Column(String(255), index=True)
@@ -170,16 +179,22 @@ class Application(Base):
     anonymised_at = Column(UTCDateTime)
 
     pkd_codes = relationship(
-        "ApplicationPkdCode", back_populates="application", cascade="all, delete-orphan",
-        order_by="ApplicationPkdCode.position", lazy="selectin",
+        "ApplicationPkdCode",
+        back_populates="application",
+        cascade="all, delete-orphan",
+        order_by="ApplicationPkdCode.position",
+        lazy="selectin",
     )
     status_changes = relationship(
-        "ApplicationStatusChange", back_populates="application", cascade="all, delete-orphan",
-        order_by="ApplicationStatusChange.id", lazy="selectin",
+        "ApplicationStatusChange",
+        back_populates="application",
+        cascade="all, delete-orphan",
+        order_by="ApplicationStatusChange.id",
+        lazy="selectin",
     )
 
     @property
-    def pkd_main(self) -> Optional[str]:
+    def pkd_main(self) -> str | None:
         return next((c.code for c in self.pkd_codes if c.is_main), None)
 
     @property
@@ -194,8 +209,7 @@ class ApplicationPkdCode(Base):
     __table_args__ = (UniqueConstraint("application_id", "code", name="uq_application_pkd_codes_code"),)
 
     id = Column(Integer, primary_key=True)
-    application_id = Column(Integer, ForeignKey("applications.id", ondelete="CASCADE"), nullable=False,
-                            index=True)
+    application_id = Column(Integer, ForeignKey("applications.id", ondelete="CASCADE"), nullable=False, index=True)
     code = Column(String(7), nullable=False)  # NN.NN.X
     classification = Column(String(8), nullable=False, default="PKD2007")
     is_main = Column(Boolean, nullable=False, default=False)
@@ -210,8 +224,7 @@ class ApplicationStatusChange(Base):
     __tablename__ = "application_status_changes"
 
     id = Column(Integer, primary_key=True)
-    application_id = Column(Integer, ForeignKey("applications.id", ondelete="CASCADE"), nullable=False,
-                            index=True)
+    application_id = Column(Integer, ForeignKey("applications.id", ondelete="CASCADE"), nullable=False, index=True)
     from_status = Column(_enum(ApplicationStatus, "from_status"))
     to_status = Column(_enum(ApplicationStatus, "to_status"), nullable=False)
     note = Column(Text)
@@ -236,6 +249,16 @@ class Rating(Base):
 
 
 __all__ = [
-    "Application", "ApplicationPkdCode", "ApplicationStatus", "ApplicationStatusChange", "Base",
-    "CLOSED_STATUSES", "PERSONAL_COLUMNS", "Rating", "TaxForm", "UTCDateTime", "ZusOption", "utcnow",
+    "Application",
+    "ApplicationPkdCode",
+    "ApplicationStatus",
+    "ApplicationStatusChange",
+    "Base",
+    "CLOSED_STATUSES",
+    "PERSONAL_COLUMNS",
+    "Rating",
+    "TaxForm",
+    "UTCDateTime",
+    "ZusOption",
+    "utcnow",
 ]

@@ -1,7 +1,8 @@
 """Storing the users' ratings of the service."""
+
 from __future__ import annotations
 
-from typing import Optional, Union
+from typing import Union
 
 from sqlalchemy.orm import Session
 
@@ -22,18 +23,19 @@ def _checked_rating(rating: Union[int, str]) -> int:
 
 
 def save_rating(
-    session: Optional[Session],
+    session: Session | None,
     sender_id: str,
     rating: Union[int, str],
-    channel: Optional[str],
-    comment: Optional[str] = None,
+    channel: str | None,
+    comment: str | None = None,
 ) -> Rating:
     """Store one rating (1-5). With `session=None`, uses its own transaction on the default database.
 
     Raises ValueError for a rating outside 1-5, before touching the database.
     """
-    row = Rating(sender_id=sender_id, channel=channel, rating=_checked_rating(rating),
-                 comment=(comment or "").strip() or None)
+    row = Rating(
+        sender_id=sender_id, channel=channel, rating=_checked_rating(rating), comment=(comment or "").strip() or None
+    )
     if session is None:
         with session_scope() as own_session:
             own_session.add(row)

@@ -5,11 +5,12 @@
 The reference number, status history, dates, PKD codes and tax/ZUS choices stay (statistics);
 names, PESEL, contact data, addresses, business name, NIP and REGON are erased.
 """
+
 from __future__ import annotations
 
 import argparse
 from datetime import timedelta
-from typing import List, Optional
+from typing import List
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -18,7 +19,7 @@ from services.storage.applications import anonymise_closed_applications
 from services.storage.db import database_url, session_scope
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: List[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--days", type=int, required=True, help="keep personal data this many days after closing")
     parser.add_argument("--url", help="database URL (default: $APP_DATABASE_URL or sqlite:///var/app.db)")
@@ -30,8 +31,10 @@ def main(argv: Optional[List[str]] = None) -> int:
             count = anonymise_closed_applications(session, timedelta(days=args.days))
     except SQLAlchemyError as error:
         where = make_url(database_url(args.url)).render_as_string(hide_password=True)
-        print(f"retention failed on {where}: {type(error).__name__} "
-              f"(is the schema migrated? python -m services.storage.migrate)")
+        print(
+            f"retention failed on {where}: {type(error).__name__} "
+            f"(is the schema migrated? python -m services.storage.migrate)"
+        )
         return 1
     print(f"anonymised {count} closed application(s) older than {args.days} days")
     return 0

@@ -1,4 +1,5 @@
 """One bad answer per error code, shared by the validator tests and the response-rendering tests."""
+
 from __future__ import annotations
 
 from datetime import date

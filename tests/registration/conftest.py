@@ -1,5 +1,6 @@
 """Databases for the storage tests: a fresh SQLite file, and a fresh database on the local
 PostgreSQL (skipped only when no PostgreSQL server answers)."""
+
 from __future__ import annotations
 
 import os
@@ -20,8 +21,14 @@ def _postgres_database() -> Iterator[str]:
 
     admin = make_url(POSTGRES_ADMIN_URL)
     try:
-        connection = psycopg2.connect(host=admin.host, port=admin.port, user=admin.username,
-                                      password=admin.password, dbname=admin.database, connect_timeout=3)
+        connection = psycopg2.connect(
+            host=admin.host,
+            port=admin.port,
+            user=admin.username,
+            password=admin.password,
+            dbname=admin.database,
+            connect_timeout=3,
+        )
     except psycopg2.OperationalError as error:
         pytest.skip(f"PostgreSQL at {admin.host}:{admin.port} is unreachable: {error}".strip())
     name = f"reg_test_{uuid.uuid4().hex[:10]}"

@@ -1,10 +1,11 @@
 """Test helpers for the registration: valid identifiers, rasa-sdk trackers, response matching."""
+
 from __future__ import annotations
 
 import functools
 import re
 from datetime import date
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List
 
 from rasa.shared.core.domain import Domain
 from rasa_sdk import Tracker
@@ -38,13 +39,13 @@ def domain_dict() -> Dict[str, Any]:
 
 
 def tracker(
-    slots: Optional[Dict[str, Any]] = None,
+    slots: Dict[str, Any] | None = None,
     text: str = "",
     intent: str = "inform",
-    candidates: Optional[Dict[str, Any]] = None,
-    entities: Optional[List[Dict[str, Any]]] = None,
+    candidates: Dict[str, Any] | None = None,
+    entities: List[Dict[str, Any]] | None = None,
     events_before: Iterable[Dict[str, Any]] = (),
-    response_selector: Optional[Dict[str, Any]] = None,
+    response_selector: Dict[str, Any] | None = None,
     channel: str = "rest",
 ) -> Tracker:
     """A rasa-sdk tracker right after the user said `text`; `candidates` are the slot values the
@@ -62,8 +63,7 @@ def tracker(
     for name, value in (candidates or {}).items():
         events.append({"event": "slot", "name": name, "value": value})
         all_slots[name] = value
-    return Tracker("test-user", all_slots, latest, events, False, None,
-                   {"name": "registration_form"}, "action_listen")
+    return Tracker("test-user", all_slots, latest, events, False, None, {"name": "registration_form"}, "action_listen")
 
 
 def bot_event(response: str) -> Dict[str, Any]:

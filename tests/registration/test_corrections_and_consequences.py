@@ -1,4 +1,5 @@
 """Corrections ("zmień e-mail") and what a changed answer changes elsewhere in the form."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,19 +9,22 @@ from actions.registration.corrections import Correction, parse_correction, slot_
 from tests.registration.cases import STATE, TODAY
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("zmień e-mail", Correction("reg_email")),
-    ("zmien mail", Correction("reg_email")),
-    ("change the e-mail", Correction("reg_email")),
-    ("Zmień e-mail na Jan@Example.com", Correction("reg_email", "Jan@Example.com")),
-    ("change my phone number to 601 234 567", Correction("reg_phone", "601 234 567")),
-    ("popraw datę rozpoczęcia na 1 grudnia", Correction("reg_start_date", "1 grudnia")),
-    ("zmień adres firmy", Correction("reg_business_address")),
-    ("zmień nazwę firmy", Correction("reg_business_name")),
-    ("zmień dodatkowe kody PKD", Correction("reg_pkd_extra")),
-    ("zmień kod PKD na 62.01.Z", Correction("reg_pkd_main", "62.01.Z")),
-    ("change the tax form to flat tax", Correction("reg_tax_form", "flat tax")),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("zmień e-mail", Correction("reg_email")),
+        ("zmien mail", Correction("reg_email")),
+        ("change the e-mail", Correction("reg_email")),
+        ("Zmień e-mail na Jan@Example.com", Correction("reg_email", "Jan@Example.com")),
+        ("change my phone number to 601 234 567", Correction("reg_phone", "601 234 567")),
+        ("popraw datę rozpoczęcia na 1 grudnia", Correction("reg_start_date", "1 grudnia")),
+        ("zmień adres firmy", Correction("reg_business_address")),
+        ("zmień nazwę firmy", Correction("reg_business_name")),
+        ("zmień dodatkowe kody PKD", Correction("reg_pkd_extra")),
+        ("zmień kod PKD na 62.01.Z", Correction("reg_pkd_main", "62.01.Z")),
+        ("change the tax form to flat tax", Correction("reg_tax_form", "flat tax")),
+    ],
+)
 def test_correction_requests(text: str, expected: Correction) -> None:
     assert parse_correction(text) == expected
 
@@ -65,6 +69,8 @@ def test_main_code_removed_from_extras() -> None:
 def test_no_nip_clears_regon_and_suggestions_are_remembered() -> None:
     state = FormState({**STATE.slots, "reg_regon": "123456785"}, TODAY)
     assert outcome_for("reg_nip", check("reg_nip", "nie mam", state), state).values == {
-        "reg_nip": "none", "reg_regon": None}
+        "reg_nip": "none",
+        "reg_regon": None,
+    }
     values = outcome_for("reg_pkd_main", check("reg_pkd_main", "fryzjer", state), state).values
     assert values["reg_pkd_main"] is None and values["reg_pkd_suggestions"][0] == "96.02.Z"

@@ -1,4 +1,5 @@
 """The registration domain agrees with the code: slots, mappings, responses in both languages."""
+
 from __future__ import annotations
 
 from pathlib import Path

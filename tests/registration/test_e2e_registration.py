@@ -1,4 +1,5 @@
 """Registration conversations over the REST channel against the real servers (tests/conftest.py)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -28,7 +29,8 @@ def texts_of(messages: List[Dict]) -> str:
 def say(stack, sender: str, text: str, expected: str, language: str) -> List[Dict]:
     messages = stack.say(sender, text)
     assert messages and template_pattern(expected, language).fullmatch(messages[-1].get("text") or ""), (
-        f"after {text!r} expected {expected}, got:\n{dump(messages)}")
+        f"after {text!r} expected {expected}, got:\n{dump(messages)}"
+    )
     return messages
 
 
@@ -45,7 +47,7 @@ def logs_stay_clean(rasa_stack) -> Iterator[None]:
     logs = [rasa_stack.workdir / name for name in ("actions.log", "rasa.log")]
     sizes = [log.stat().st_size if log.exists() else 0 for log in logs]
     yield
-    for log, size in zip(logs, sizes):
+    for log, size in zip(logs, sizes, strict=False):
         with log.open("rb") as handle:
             handle.seek(size)
             added = handle.read().decode("utf-8", "replace")
@@ -107,9 +109,18 @@ def test_polish_application_is_stored(rasa_stack, sender: str) -> None:
         row = find_by_reference(session, reference)
         assert row is not None and row.language == "pl" and row.channel == "rest"
         assert (row.first_name, row.last_name, row.pesel, row.email, row.phone) == (
-            "Jan", "Kowalski", PESEL, "jan.kowalski@example.com", "+48601234567")
+            "Jan",
+            "Kowalski",
+            PESEL,
+            "jan.kowalski@example.com",
+            "+48601234567",
+        )
         assert (row.residence_street, row.residence_number, row.residence_postal_code, row.residence_city) == (
-            "Długa", "5/3", "00-238", "Warszawa")
+            "Długa",
+            "5/3",
+            "00-238",
+            "Warszawa",
+        )
         assert row.business_same_as_residence and row.business_postal_code == "00-238"
         assert row.business_name == "Jan Kowalski Moda"
         assert row.pkd_main == "47.91.Z" and row.pkd_extra == ["47.71.Z"]
@@ -128,7 +139,11 @@ def test_english_application_is_stored(rasa_stack, sender: str) -> None:
         row = find_by_reference(session, reference)
         assert row is not None and row.language == "en"
         assert (row.first_name, row.last_name, row.email, row.phone) == (
-            "John", "Smith", "john.smith@example.com", "+48512345678")
+            "John",
+            "Smith",
+            "john.smith@example.com",
+            "+48512345678",
+        )
         assert (row.residence_street, row.residence_city) == ("Long Street", "Warsaw")
         assert not row.business_same_as_residence and row.business_street == "Marszałkowska"
         assert row.pkd_main == "62.01.Z" and row.pkd_extra == ["62.02.Z", "63.11.Z"]
@@ -170,12 +185,14 @@ def test_each_invalid_answer_gets_its_specific_reprompt(rasa_stack, sender: str)
     for text, expected in script:
         messages = rasa_stack.say(sender, text)
         assert any(template_pattern(expected, "pl").fullmatch(m.get("text") or "") for m in messages), (
-            f"after {text!r} expected {expected}, got:\n{dump(messages)}")
+            f"after {text!r} expected {expected}, got:\n{dump(messages)}"
+        )
     assert "PESEL ma 11 cyfr, a podano 10." in texts_of(rasa_stack.say(sender, "zmień PESEL na " + PESEL[:10]))
 
 
 def _faq_texts(language: str) -> List[str]:
     from tests.responses import response_text
+
     return [response_text(name, language) for name in _responses() if name.startswith("utter_faq/")]
 
 
@@ -203,7 +220,9 @@ def test_cancel_asks_first_then_resumes_or_cancels(rasa_stack, sender: str) -> N
     say(rasa_stack, sender, "tak", "utter_reg_cancelled", "pl")
     slots = rasa_stack.tracker(sender)["slots"]
     assert slots["reg_first_name"] is None and slots["reg_last_name"] is None
-    assert rasa_stack.tracker(sender)["active_loop"] in ({}, None) or not rasa_stack.tracker(sender)["active_loop"].get("name")
+    assert rasa_stack.tracker(sender)["active_loop"] in ({}, None) or not rasa_stack.tracker(sender)["active_loop"].get(
+        "name"
+    )
 
 
 @pytest.mark.usefixtures("logs_stay_clean")

@@ -1,4 +1,5 @@
 """The PKD classification shipped as data: code parsing, search in Polish and English."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,8 +16,7 @@ def test_classification_has_all_subclasses() -> None:
     assert table.get("47.91.Z").name.startswith("Sprzedaż detaliczna prowadzona przez domy sprzedaży")
 
 
-@pytest.mark.parametrize("typed", ["47.91.Z", "4791Z", "47.91z", "PKD 47 91 Z", "47.91", "kod PKD: 47.91.Z",
-                                   "47 91Z"])
+@pytest.mark.parametrize("typed", ["47.91.Z", "4791Z", "47.91z", "PKD 47 91 Z", "47.91", "kod PKD: 47.91.Z", "47 91Z"])
 def test_code_spellings(typed: str) -> None:
     parsed = parse_codes(typed)
     assert parsed is not None and parsed.problem is None and parsed.codes == ["47.91.Z"]
@@ -37,35 +37,38 @@ def test_descriptions_are_not_codes(text: str) -> None:
     assert parse_codes(text) is None
 
 
-@pytest.mark.parametrize("description, expected", [
-    ("sprzedaż ubrań przez internet", "47.91.Z"),
-    ("sprzedaz ubran przez internet", "47.91.Z"),
-    ("sklep internetowy", "47.91.Z"),
-    ("programowanie", "62.01.Z"),
-    ("usługi IT", "62.01.Z"),
-    ("salon fryzjerski", "96.02.Z"),
-    ("biuro rachunkowe", "69.20.Z"),
-    ("tłumaczenia", "74.30.Z"),
-    ("sprzątanie biur", "81.21.Z"),
-    ("korepetycje z matematyki", "85.59.B"),
-    ("transport drogowy towarów", "49.41.Z"),
-    ("fotografia ślubna", "74.20.Z"),
-    ("catering", "56.21.Z"),
-    ("selling clothes online", "47.91.Z"),
-    ("online shop", "47.91.Z"),
-    ("software development", "62.01.Z"),
-    ("IT consulting", "62.02.Z"),
-    ("business consulting", "70.22.Z"),
-    ("construction", "41.20.Z"),
-    ("hairdresser", "96.02.Z"),
-    ("transport", "49.41.Z"),
-    ("accounting", "69.20.Z"),
-    ("catering services", "56.21.Z"),
-    ("wedding photography", "74.20.Z"),
-    ("translations", "74.30.Z"),
-    ("cleaning", "81.21.Z"),
-    ("tutoring", "85.59.B"),
-])
+@pytest.mark.parametrize(
+    "description, expected",
+    [
+        ("sprzedaż ubrań przez internet", "47.91.Z"),
+        ("sprzedaz ubran przez internet", "47.91.Z"),
+        ("sklep internetowy", "47.91.Z"),
+        ("programowanie", "62.01.Z"),
+        ("usługi IT", "62.01.Z"),
+        ("salon fryzjerski", "96.02.Z"),
+        ("biuro rachunkowe", "69.20.Z"),
+        ("tłumaczenia", "74.30.Z"),
+        ("sprzątanie biur", "81.21.Z"),
+        ("korepetycje z matematyki", "85.59.B"),
+        ("transport drogowy towarów", "49.41.Z"),
+        ("fotografia ślubna", "74.20.Z"),
+        ("catering", "56.21.Z"),
+        ("selling clothes online", "47.91.Z"),
+        ("online shop", "47.91.Z"),
+        ("software development", "62.01.Z"),
+        ("IT consulting", "62.02.Z"),
+        ("business consulting", "70.22.Z"),
+        ("construction", "41.20.Z"),
+        ("hairdresser", "96.02.Z"),
+        ("transport", "49.41.Z"),
+        ("accounting", "69.20.Z"),
+        ("catering services", "56.21.Z"),
+        ("wedding photography", "74.20.Z"),
+        ("translations", "74.30.Z"),
+        ("cleaning", "81.21.Z"),
+        ("tutoring", "85.59.B"),
+    ],
+)
 def test_search_puts_the_expected_code_first(description: str, expected: str) -> None:
     assert search(description)[0].code == expected
 

@@ -1,4 +1,5 @@
 """Reading values back (screen and voice), the summary, and masking personal data in logs."""
+
 from __future__ import annotations
 
 import logging
@@ -9,13 +10,26 @@ from services.privacy import PersonalDataFilter, mask_email, mask_identifier, re
 from tests.registration.cases import ADULT_PESEL
 
 SLOTS = {
-    "reg_first_name": "Jan", "reg_last_name": "Kowalski", "reg_pesel": ADULT_PESEL,
-    "reg_email": "jan@example.com", "reg_phone": "+48601234567",
+    "reg_first_name": "Jan",
+    "reg_last_name": "Kowalski",
+    "reg_pesel": ADULT_PESEL,
+    "reg_email": "jan@example.com",
+    "reg_phone": "+48601234567",
     "reg_residence_address": {"street": "Długa", "number": "5/3", "postal_code": "00-238", "city": "Warszawa"},
-    "reg_business_address": {"street": "Długa", "number": "5/3", "postal_code": "00-238", "city": "Warszawa",
-                             "same_as_residence": True},
-    "reg_business_name": "Jan Kowalski IT", "reg_pkd_main": "62.01.Z", "reg_pkd_extra": ["62.02.Z"],
-    "reg_start_date": "2026-12-01", "reg_tax_form": "flat", "reg_zus": "start_relief", "reg_nip": "none",
+    "reg_business_address": {
+        "street": "Długa",
+        "number": "5/3",
+        "postal_code": "00-238",
+        "city": "Warszawa",
+        "same_as_residence": True,
+    },
+    "reg_business_name": "Jan Kowalski IT",
+    "reg_pkd_main": "62.01.Z",
+    "reg_pkd_extra": ["62.02.Z"],
+    "reg_start_date": "2026-12-01",
+    "reg_tax_form": "flat",
+    "reg_zus": "start_relief",
+    "reg_nip": "none",
     "reg_regon": None,
 }
 
@@ -45,8 +59,10 @@ def test_summary_in_both_languages() -> None:
 def test_masking_helpers() -> None:
     assert mask_identifier("44051401359") == "*********59"
     assert mask_email("jan.kowalski@example.com") == "j***@example.com"
-    masked = redact(f"PESEL {ADULT_PESEL}, tel +48 601 234 567, NIP 123-456-32-18, jan@example.com, "
-                    "REG-2026-4829-1377, 2026-12-01, 00-238")
+    masked = redact(
+        f"PESEL {ADULT_PESEL}, tel +48 601 234 567, NIP 123-456-32-18, jan@example.com, "
+        "REG-2026-4829-1377, 2026-12-01, 00-238"
+    )
     assert ADULT_PESEL not in masked and "601 234 567" not in masked and "123-456-32-18" not in masked
     assert "jan@example.com" not in masked
     assert "REG-2026-4829-1377" in masked and "2026-12-01" in masked and "00-238" in masked

@@ -1,4 +1,5 @@
 """Every error code: produced by its bad input, and explained by its response in both languages."""
+
 from __future__ import annotations
 
 import asyncio
@@ -22,7 +23,7 @@ def test_bad_input_gets_its_specific_error(case: Any) -> None:
 
 
 def test_every_error_response_has_a_case_and_every_case_a_response() -> None:
-    responses = {name[len(PREFIX):] for name in domain().responses if name.startswith(PREFIX)}
+    responses = {name[len(PREFIX) :] for name in domain().responses if name.startswith(PREFIX)}
     codes = {case[2] for case in ERROR_CASES} | OTHER_CODES
     assert responses == codes
 

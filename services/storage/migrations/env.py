@@ -3,6 +3,7 @@
 The URL is set by services.storage.migrate (or read from APP_DATABASE_URL when Alembic is used
 from the command line); SQLite gets batch mode so that later migrations can alter tables.
 """
+
 from __future__ import annotations
 
 from alembic import context

@@ -4,8 +4,9 @@ Revision ID: 0001
 Revises:
 Create Date: 2026-11-22
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0001"
 down_revision = None
@@ -18,9 +19,20 @@ STATUSES = ("submitted", "in_review", "needs_information", "accepted", "rejected
 TAX_FORMS = ("scale", "flat", "lump_sum")
 ZUS_OPTIONS = ("start_relief", "preferential", "full")
 PERSONAL_COLUMNS = (
-    "first_name", "last_name", "pesel", "email", "phone", "business_name",
-    "residence_street", "residence_number", "residence_postal_code", "residence_city",
-    "business_street", "business_number", "business_postal_code", "business_city",
+    "first_name",
+    "last_name",
+    "pesel",
+    "email",
+    "phone",
+    "business_name",
+    "residence_street",
+    "residence_number",
+    "residence_postal_code",
+    "residence_city",
+    "business_street",
+    "business_number",
+    "business_postal_code",
+    "business_city",
 )
 
 
@@ -65,9 +77,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_applications"),
         sa.UniqueConstraint("reference", name="uq_applications_reference"),
         sa.CheckConstraint(
-            "anonymised_at IS NOT NULL OR ("
-            + " AND ".join(f"{name} IS NOT NULL" for name in PERSONAL_COLUMNS)
-            + ")",
+            "anonymised_at IS NOT NULL OR (" + " AND ".join(f"{name} IS NOT NULL" for name in PERSONAL_COLUMNS) + ")",
             name="personal_data_present",
         ),
     )
@@ -82,8 +92,12 @@ def upgrade() -> None:
         sa.Column("is_main", sa.Boolean(), nullable=False),
         sa.Column("position", sa.SmallInteger(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_application_pkd_codes"),
-        sa.ForeignKeyConstraint(["application_id"], ["applications.id"], ondelete="CASCADE",
-                                name="fk_application_pkd_codes_application_id_applications"),
+        sa.ForeignKeyConstraint(
+            ["application_id"],
+            ["applications.id"],
+            ondelete="CASCADE",
+            name="fk_application_pkd_codes_application_id_applications",
+        ),
         sa.UniqueConstraint("application_id", "code", name="uq_application_pkd_codes_code"),
     )
     op.create_index("ix_application_pkd_codes_application_id", "application_pkd_codes", ["application_id"])
@@ -98,11 +112,14 @@ def upgrade() -> None:
         sa.Column("changed_by", sa.String(100), nullable=False),
         sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_application_status_changes"),
-        sa.ForeignKeyConstraint(["application_id"], ["applications.id"], ondelete="CASCADE",
-                                name="fk_application_status_changes_application_id_applications"),
+        sa.ForeignKeyConstraint(
+            ["application_id"],
+            ["applications.id"],
+            ondelete="CASCADE",
+            name="fk_application_status_changes_application_id_applications",
+        ),
     )
-    op.create_index("ix_application_status_changes_application_id", "application_status_changes",
-                    ["application_id"])
+    op.create_index("ix_application_status_changes_application_id", "application_status_changes", ["application_id"])
 
     op.create_table(
         "ratings",

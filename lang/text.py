@@ -4,6 +4,7 @@ Users often type Polish without diacritics ("jak zalozyc firme"), so every compa
 made on *folded* text: lower-cased, with diacritics removed (ł -> l included, which Unicode
 decomposition does not do).
 """
+
 from __future__ import annotations
 
 import re
@@ -40,10 +41,10 @@ class DiacriticsRestorer:
     def __init__(self) -> None:
         self.surface: dict[str, str] = {}
 
-    def fit(self, texts: "list[str]") -> "DiacriticsRestorer":
+    def fit(self, texts: list[str]) -> DiacriticsRestorer:
         from collections import Counter, defaultdict
 
-        seen: "defaultdict[str, Counter]" = defaultdict(Counter)
+        seen: defaultdict[str, Counter] = defaultdict(Counter)
         for text in texts:
             for word in words(text.lower()):
                 seen[fold(word)][word] += 1
@@ -54,7 +55,7 @@ class DiacriticsRestorer:
         return self
 
     def restore(self, text: str) -> str:
-        def replace(match: "re.Match[str]") -> str:
+        def replace(match: re.Match[str]) -> str:
             word = match.group(0)
             if fold(word) != word.lower():
                 return word  # typed with diacritics: trust the user
