@@ -228,7 +228,7 @@ def test_sheet_without_required_columns(tmp_path: Path, valid_entries, capsys) -
 def test_project_knowledge_base_is_valid_and_covers_the_contract() -> None:
     """Every contract topic exists with exactly its id, and generated files are up to date."""
     root = Path(__file__).resolve().parent.parent
-    contract = yaml.safe_load((root.parent / "shared" / "kb" / "topics.yml").read_text("utf-8"))
+    contract = yaml.safe_load((root / "kb" / "contract" / "topics.yml").read_text("utf-8"))
     from kb_import import load_knowledge_base
     from kb_import.validate import validate
 
