@@ -32,12 +32,17 @@ setup_python() {
   fi
 }
 
-setup_generated() {
+# Runtime prerequisites that are not in git: the blank spaCy model and the migrated application DB.
+setup_runtime() {
   mkdir -p var
   "$PY" -m components.spacy_model >/dev/null
+  "$PY" -m services.storage.migrate
+}
+
+# Regenerates the Rasa data from kb/ (run.sh only: the test suite checks they are up to date instead).
+generate_kb_data() {
   log "knowledge base -> Rasa data"
   "$PY" -m kb_import
-  "$PY" -m services.storage.migrate
 }
 
 # Prints the path of a trained model that is newer than every training input, training one if needed.

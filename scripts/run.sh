@@ -9,7 +9,8 @@ ACTIONS_PORT="${ACTIONS_PORT:-5055}"
 WEB_PORT="${WEB_PORT:-8080}"
 
 setup_python
-setup_generated
+setup_runtime
+generate_kb_data
 MODEL="$(ensure_model)"
 
 mkdir -p var/logs

@@ -54,7 +54,7 @@ def test_socketio_replies_in_the_users_language(rasa_stack: Stack) -> None:
     try:
         chat.send("Dzień dobry")
         assert chat.next_reply()["text"] == response_text("utter_greet", "pl")
-        chat.send('/greet{"language":"en"}')
+        chat.send("Hello, good morning!")
         reply = chat.next_reply()
         assert reply["text"] == response_text("utter_greet", "en")
         assert [b["title"] for b in reply["quick_replies"]] == ["Register a business", "Talk to a consultant"]

@@ -1,9 +1,8 @@
-"""Databases for the storage tests: a fresh SQLite file, and a fresh database on the local
-PostgreSQL (skipped only when no PostgreSQL server answers)."""
+"""Databases for the storage tests: a fresh SQLite file, and a fresh database on PostgreSQL (the
+local server, or a throwaway one the tests start: see tests/services.py; never skipped)."""
 
 from __future__ import annotations
 
-import os
 import uuid
 from pathlib import Path
 from typing import Iterator
@@ -11,26 +10,22 @@ from typing import Iterator
 import pytest
 
 from services.storage.db import dispose_engines
-
-POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+from tests.services import postgres_admin_url
 
 
 def _postgres_database() -> Iterator[str]:
     import psycopg2
     from sqlalchemy.engine import make_url
 
-    admin = make_url(POSTGRES_ADMIN_URL)
-    try:
-        connection = psycopg2.connect(
-            host=admin.host,
-            port=admin.port,
-            user=admin.username,
-            password=admin.password,
-            dbname=admin.database,
-            connect_timeout=3,
-        )
-    except psycopg2.OperationalError as error:
-        pytest.skip(f"PostgreSQL at {admin.host}:{admin.port} is unreachable: {error}".strip())
+    admin = make_url(postgres_admin_url())
+    connection = psycopg2.connect(
+        host=admin.host,
+        port=admin.port,
+        user=admin.username,
+        password=admin.password,
+        dbname=admin.database,
+        connect_timeout=3,
+    )
     name = f"reg_test_{uuid.uuid4().hex[:10]}"
     connection.autocommit = True
     with connection.cursor() as cursor:

@@ -14,7 +14,6 @@ from services.storage.db import session_scope
 from services.storage.models import TaxForm, ZusOption
 from services.storage.reference_numbers import parse_reference
 from tests.registration.support import make_pesel, said, template_pattern
-from tests.responses import _responses
 from tests.stack import dump
 
 TODAY = datetime.now(ZoneInfo("Europe/Warsaw")).date()
@@ -190,23 +189,22 @@ def test_each_invalid_answer_gets_its_specific_reprompt(rasa_stack, sender: str)
     assert "PESEL ma 11 cyfr, a podano 10." in texts_of(rasa_stack.say(sender, "zmień PESEL na " + PESEL[:10]))
 
 
-def _faq_texts(language: str) -> List[str]:
+def _faq_answer(topic: str, language: str) -> str:
     from tests.responses import response_text
 
-    return [response_text(name, language) for name in _responses() if name.startswith("utter_faq/")]
+    return response_text(f"utter_faq/{topic}", language)
 
 
 @pytest.mark.usefixtures("logs_stay_clean")
 def test_faq_question_mid_form_is_answered_and_the_form_resumes(rasa_stack, sender: str) -> None:
-    faq_answers = _faq_texts("pl")
     converse(rasa_stack, sender, PL_UNTIL_SUMMARY[:2], "pl")
     # a free-text field: the FAQ rule answers, the form asks for the last name again
     messages = say(rasa_stack, sender, "Ile kosztuje rejestracja firmy w CEIDG?", "utter_ask_reg_last_name", "pl")
-    assert any(m.get("text") in faq_answers for m in messages[:-1]), dump(messages)
+    assert _faq_answer("registration_cost", "pl") in [m.get("text") for m in messages[:-1]], dump(messages)
     converse(rasa_stack, sender, PL_UNTIL_SUMMARY[2:3], "pl")
     # a field with a strict format: the validation action answers, the form asks for the PESEL again
     messages = say(rasa_stack, sender, "Czy muszę mieć profil zaufany?", "utter_ask_reg_pesel", "pl")
-    assert any(m.get("text") in faq_answers for m in messages[:-1]), dump(messages)
+    assert _faq_answer("trusted_profile", "pl") in [m.get("text") for m in messages[:-1]], dump(messages)
     say(rasa_stack, sender, PESEL, "utter_ask_reg_email", "pl")
 
 
