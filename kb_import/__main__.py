@@ -86,7 +86,8 @@ def main(argv: List[str] | None = None) -> int:
     try:
         kb = load_knowledge_base(args.kb, args.from_sheet, root=args.root)
         problems = validate(kb)
-        context = Context(kb.figures, load_office(office_file(args.root)), as_of)
+        # read afresh (not the cached loader): the file may have changed since the last run in this process
+        context = Context(kb.figures, load_office.__wrapped__(office_file(args.root)), as_of)
         filled, fill_problems = fill_knowledge_base(kb, context)
         problems.extend(fill_problems)
         if problems:

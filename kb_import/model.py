@@ -49,7 +49,7 @@ class KnowledgeBase:
     entries: List[Entry]
     synonyms: List[Synonym]
     sources: List[str]  # the files read, for the generated files' headers
-    figures: Dict[str, "Figure"] = field(default_factory=dict)  # kb/figures.yml by name
+    figures: Dict[str, Figure] = field(default_factory=dict)  # kb/figures.yml by name
     review_after_months: int = 12  # kb/review.yml: an answer older than this is due for review
 
     def published(self) -> List[Entry]:
