@@ -105,3 +105,16 @@ def fill_knowledge_base(kb: KnowledgeBase, context: Context) -> Tuple[KnowledgeB
     problems: List[Problem] = []
     entries = [fill_entry(entry, context, problems) for entry in kb.entries]
     return dataclasses.replace(kb, entries=entries), problems
+
+
+def filled_knowledge_base(kb: KnowledgeBase, office: Office, as_of: dt.date | None = None) -> KnowledgeBase:
+    """`kb` with the figures and office details filled in for `as_of` (today by default).
+
+    For tools that render answers themselves (benchmarks); raises KnowledgeBaseError on an unknown name.
+    """
+    from kb_import.errors import KnowledgeBaseError
+
+    filled, problems = fill_knowledge_base(kb, Context(kb.figures, office, as_of or dt.date.today()))
+    if problems:
+        raise KnowledgeBaseError(problems)
+    return filled
