@@ -157,6 +157,19 @@ def test_project_answers_have_no_unfilled_placeholders_and_no_hard_coded_yearly_
         for texts in (entry.title, entry.answer, entry.short_answer)
         for text in texts.values()
     ]
-    amounts = ("4806", "4 806", "4,806", "1441,80", "1,441.80", "420,86", "432,54", "324,41", "10 813,50", "31,40", "240 000", "240,000")
+    amounts = (
+        "4806",
+        "4 806",
+        "4,806",
+        "1441,80",
+        "1,441.80",
+        "420,86",
+        "432,54",
+        "324,41",
+        "10 813,50",
+        "31,40",
+        "240 000",
+        "240,000",
+    )
     found = [(topic, amount) for topic, text in texts for amount in amounts if amount in text]
     assert not found, f"yearly amounts written in answers instead of [[figure]] references: {found}"

@@ -123,3 +123,17 @@ def test_project_report_shows_no_homepage_sources(capsys) -> None:
 
     assert main(["--report"]) == 0
     assert "citing a homepage instead of a specific page: 0" in capsys.readouterr().out
+
+
+def test_project_answers_with_filled_placeholders_fit_chat_and_voice_lengths() -> None:
+    """Filled-in figures and office hours must not push an answer over the writing limits."""
+    from kb_import.__main__ import PROJECT_ROOT
+
+    responses = yaml.safe_load((PROJECT_ROOT / DOMAIN_PATH).read_text("utf-8"))["responses"]
+    too_long = [
+        (topic, variation.get("channel", "chat"), len(variation["text"]))
+        for topic, variations in responses.items()
+        for variation in variations
+        if len(variation["text"]) > (200 if "channel" in variation else 700)
+    ]
+    assert not too_long, f"answers over 700 (chat) / 200 (voice, WhatsApp) characters: {too_long}"
