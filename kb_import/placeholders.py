@@ -22,8 +22,9 @@ from services.office.wording import FIELDS, office_text
 
 PLACEHOLDER = re.compile(r"\[\[\s*([^\[\]]*?)\s*\]\]")
 FIGURE_ATTRIBUTES = ("year", "valid_from")
-# texts that may hold placeholders; questions and keywords are training data and may not
-FILLED_FIELDS = ("title", "answer", "short_answer")
+# texts that may hold placeholders; questions and keywords are training data, and titles are read
+# straight from kb/ for "Did you mean ...?" buttons (actions/knowledge.py), so they may not
+FILLED_FIELDS = ("answer", "short_answer")
 PLAIN_FIELDS = ("questions", "keywords")
 
 
@@ -77,6 +78,9 @@ def fill_entry(entry: Entry, context: Context, problems: List[Problem]) -> Entry
             lang: fill_text(text, lang, context, problems, f"{entry.location} {field_name}.{lang}")
             for lang, text in texts.items()
         }
+    for lang, title in entry.title.items():
+        if PLACEHOLDER.search(title):
+            problems.append(Problem(entry.location, f"title.{lang} {title!r}: placeholders belong in answers only"))
     for field_name in PLAIN_FIELDS:
         for lang, texts in getattr(entry, field_name).items():
             for text in texts:

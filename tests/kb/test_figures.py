@@ -117,13 +117,16 @@ def test_a_date_before_every_valid_from_is_an_error(tmp_path: Path, capsys) -> N
     assert answers(tmp_path, "first_topic")["pl"] == "Limit: 10 813,50 zł."
 
 
-def test_placeholders_are_not_allowed_in_training_questions(tmp_path: Path, capsys) -> None:
+def test_placeholders_are_not_allowed_in_training_questions_or_titles(tmp_path: Path, capsys) -> None:
     _kb(tmp_path, WAGE_PL, WAGE_EN)
     entry = make_entry("first_topic", "alfa")
     entry["questions"]["pl"].append("czy [[minimum_wage]] to dużo")
+    entry["title"]["en"] = "Minimum wage [[minimum_wage]]"
     write_kb(tmp_path, [entry, make_entry("second_topic", "beta")])
     assert run(tmp_path) == 2
-    assert "placeholders belong in answers only" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "questions.pl 'czy [[minimum_wage]] to dużo': placeholders belong in answers only" in err
+    assert "title.en 'Minimum wage [[minimum_wage]]': placeholders belong in answers only" in err
 
 
 @pytest.mark.parametrize(
@@ -154,7 +157,7 @@ def test_project_answers_have_no_unfilled_placeholders_and_no_hard_coded_yearly_
     texts = [
         (entry.id, text)
         for entry in kb.entries
-        for texts in (entry.title, entry.answer, entry.short_answer)
+        for texts in (entry.title, entry.answer, entry.short_answer)  # titles: no placeholders at all
         for text in texts.values()
     ]
     amounts = (
