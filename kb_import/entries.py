@@ -56,6 +56,7 @@ def entry_from_mapping(data: Any, category: str, where: str, problems: List[Prob
         category=str(data.get("category") or category).strip(),
         location=located,
         status=str(data.get("status") or "published").strip(),
+        owner=str(data.get("owner") or "").strip(),
         last_review=str(review).strip() if review else None,
         title=_texts(data.get("title"), located, "title", problems),
         questions=_lists(data.get("questions"), located, "questions", problems),

@@ -9,10 +9,15 @@ import yaml
 
 from kb_import.entries import entry_from_mapping
 from kb_import.errors import KnowledgeBaseError, Problem
+from kb_import.figures import FIGURES_FILE, load_figures
 from kb_import.model import Entry, KnowledgeBase, Synonym
 from kb_import.sheets import load_sheet
 
 SYNONYMS_FILE = "synonyms.yml"
+REVIEW_FILE = "review.yml"  # review_after_months: N
+# files in kb/ that are not categories of entries
+SPECIAL_FILES = (SYNONYMS_FILE, FIGURES_FILE, REVIEW_FILE)
+DEFAULT_REVIEW_MONTHS = 12
 
 
 def _read_yaml(path: Path, label: str, problems: List[Problem]) -> Any:
@@ -64,6 +69,17 @@ def _load_synonyms(path: Path, label: str, problems: List[Problem]) -> List[Syno
     return synonyms
 
 
+def _load_review_months(path: Path, label: str, problems: List[Problem]) -> int:
+    if not path.exists():
+        return DEFAULT_REVIEW_MONTHS
+    document = _read_yaml(path, label, problems)
+    months = document.get("review_after_months") if isinstance(document, dict) else None
+    if not isinstance(months, int) or months < 1:
+        problems.append(Problem(label, "expected `review_after_months:` with a whole number of months (>= 1)"))
+        return DEFAULT_REVIEW_MONTHS
+    return months
+
+
 def _label(path: Path, root: Path) -> str:
     try:
         return str(path.resolve().relative_to(root.resolve()))
@@ -86,15 +102,24 @@ def load_knowledge_base(
         raise KnowledgeBaseError([Problem(str(kb_dir), "knowledge-base folder not found")])
     for path in sorted(kb_dir.glob("*.yml")):
         label = _label(path, root)
-        sources.append(label)
         if path.name == SYNONYMS_FILE:
+            sources.append(label)
             synonyms = _load_synonyms(path, label, problems)
-        else:
+        elif path.name not in SPECIAL_FILES:
+            sources.append(label)
             entries.extend(_load_category_file(path, label, problems))
+    figures_path = kb_dir / FIGURES_FILE
+    figures = load_figures(figures_path, _label(figures_path, root), problems)
+    if figures:
+        sources.append(_label(figures_path, root))
+    review_path = kb_dir / REVIEW_FILE
+    review_months = _load_review_months(review_path, _label(review_path, root), problems)
     for sheet in sheets:
         label = _label(sheet, root)
         sources.append(label)
         entries.extend(load_sheet(sheet, label, problems))
     if problems:
         raise KnowledgeBaseError(problems)
-    return KnowledgeBase(entries=entries, synonyms=synonyms, sources=sources)
+    return KnowledgeBase(
+        entries=entries, synonyms=synonyms, sources=sources, figures=figures, review_after_months=review_months
+    )

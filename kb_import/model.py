@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List
+from typing import TYPE_CHECKING, Dict, List
 
 from lang.codes import LANGUAGES
 
+if TYPE_CHECKING:  # pragma: no cover
+    from kb_import.figures import Figure
+
 __all__ = ["LANGUAGES", "STATUSES", "Entry", "Synonym", "KnowledgeBase"]
-STATUSES = ("draft", "published")
+# draft: being written or checked; published: trained and answered; retired: kept for its id
+STATUSES = ("draft", "published", "retired")
 
 
 @dataclass
@@ -19,6 +23,7 @@ class Entry:
     category: str
     location: str  # where it was read from, for error messages: "kb/start.yml, entry 3"
     status: str = "published"
+    owner: str = ""  # the team that keeps the answer correct, e.g. kb-team-zus
     last_review: str | None = None
     title: Dict[str, str] = field(default_factory=dict)
     questions: Dict[str, List[str]] = field(default_factory=dict)
@@ -44,6 +49,8 @@ class KnowledgeBase:
     entries: List[Entry]
     synonyms: List[Synonym]
     sources: List[str]  # the files read, for the generated files' headers
+    figures: Dict[str, Figure] = field(default_factory=dict)  # kb/figures.yml by name
+    review_after_months: int = 12  # kb/review.yml: an answer older than this is due for review
 
     def published(self) -> List[Entry]:
         return sorted((e for e in self.entries if e.published), key=lambda e: e.id)

@@ -4,7 +4,7 @@ Offices keep their FAQ in spreadsheets. The first row holds the column names (or
 
 | column | content |
 |---|---|
-| id, category, status, last_review | as in the YAML files |
+| id, category, status, owner, last_review | as in the YAML files |
 | title_pl, title_en, answer_pl, answer_en, short_answer_pl, short_answer_en | texts |
 | questions_pl, questions_en | one question per line within the cell |
 | keywords_pl, keywords_en | separated by commas or new lines |
@@ -76,6 +76,7 @@ def load_sheet(path: Path, label: str, problems: List[Problem]) -> List[Entry]:
             "id": row.get("id", ""),
             "category": row.get("category", ""),
             "status": row.get("status") or "published",
+            "owner": row.get("owner", ""),
             "last_review": row.get("last_review") or None,
             "sources": _split(row.get("sources", ""), r"\s+"),
         }

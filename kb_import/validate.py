@@ -5,21 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Dict, List, Tuple
-from urllib.parse import urlparse
 
 from kb_import.errors import Problem
 from kb_import.model import STATUSES, Entry, KnowledgeBase
+from kb_import.sources import ALLOWED_DOMAINS, is_allowed_host, is_well_formed
 from lang.codes import LANGUAGE_NAMES, LANGUAGES
 from lang.text import normalise_question
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{2,63}$")
 MIN_QUESTIONS = {"pl": 10, "en": 6}
 TITLE_MAX = 60
-
-
-def _check_link(link: str) -> bool:
-    parsed = urlparse(link)
-    return parsed.scheme == "https" and "." in parsed.netloc and " " not in link
+OWNER_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,63}$")
 
 
 def _entry_problems(entry: Entry) -> List[Problem]:
@@ -32,8 +28,14 @@ def _entry_problems(entry: Entry) -> List[Problem]:
     if not ID_PATTERN.match(entry.id):
         add(f"bad id '{entry.id}': use 3-64 lowercase letters, digits and _, starting with a letter")
     if entry.status not in STATUSES:
-        add(f"bad status '{entry.status}': use draft or published")
-    if entry.last_review:
+        add(f"bad status '{entry.status}': use {', '.join(STATUSES)}")
+    if not entry.owner:
+        add("no owner: name the team that keeps this answer correct (e.g. owner: kb-team-zus)")
+    elif not OWNER_PATTERN.match(entry.owner):
+        add(f"bad owner '{entry.owner}': use lowercase letters, digits and -, e.g. kb-team-zus")
+    if not entry.last_review:
+        add("no last_review: give the date a person last checked the answer (YYYY-MM-DD)")
+    else:
         try:
             dt.date.fromisoformat(entry.last_review)
         except ValueError:
@@ -69,8 +71,10 @@ def _entry_problems(entry: Entry) -> List[Problem]:
     if not entry.sources:
         add("no sources: give at least one official https:// link")
     for link in entry.sources:
-        if not _check_link(link):
+        if not is_well_formed(link):
             add(f"malformed link '{link}': sources must be full https:// URLs")
+        elif not is_allowed_host(link):
+            add(f"source '{link}' is not on an official domain ({', '.join(ALLOWED_DOMAINS)} or their subdomains)")
     return problems
 
 

@@ -18,6 +18,7 @@ def make_entry(entry_id: str, word: str) -> Dict[str, Any]:
     return {
         "id": entry_id,
         "status": "published",
+        "owner": "kb-team-test",
         "last_review": "2026-11-20",
         "title": {"pl": f"Temat {word}", "en": f"Topic {word}"},
         "questions": {
@@ -132,6 +133,18 @@ ERROR_CASES = {
         lambda e: e[0].update(sources=["htp://biznes.gov.pl"]),
         "kb/start.yml, entry 1 ('first_topic'): malformed link 'htp://biznes.gov.pl': sources must be full https:// URLs",
     ),
+    "missing owner": (
+        lambda e: e[0].pop("owner"),
+        "kb/start.yml, entry 1 ('first_topic'): no owner: name the team that keeps this answer correct (e.g. owner: kb-team-zus)",
+    ),
+    "unknown status": (
+        lambda e: e[0].update(status="archived"),
+        "kb/start.yml, entry 1 ('first_topic'): bad status 'archived': use draft, published, retired",
+    ),
+    "source off the allow-list": (
+        lambda e: e[0].update(sources=["https://www.infor.pl/prawo/zus.html"]),
+        "kb/start.yml, entry 1 ('first_topic'): source 'https://www.infor.pl/prawo/zus.html' is not on an official domain (gov.pl, europa.eu, zus.pl, nbp.pl, bgk.pl or their subdomains)",
+    ),
     "too few questions": (
         lambda e: e[0]["questions"].update(en=["only one"]),
         "kb/start.yml, entry 1 ('first_topic'): only 1 English questions; a published entry needs at least 6 (questions.en)",
@@ -169,6 +182,7 @@ def _sheet_row(entry: Dict[str, Any], category: str) -> Dict[str, str]:
         "id": entry["id"],
         "category": category,
         "status": "published",
+        "owner": "kb-team-test",
         "last_review": "2026-11-20",
         "title_pl": entry["title"]["pl"],
         "title_en": entry["title"]["en"],

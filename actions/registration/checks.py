@@ -69,8 +69,10 @@ _CHECKS: Dict[str, Callable[[Any, FormState], Result]] = {
     "reg_residence_address": lambda v, s: Valid(v) if isinstance(v, dict) else parse_address(v),
     "reg_business_address": _business_address,
     "reg_business_name": lambda v, s: validate_business_name(v, s.get("reg_first_name"), s.get("reg_last_name")),
-    "reg_pkd_main": lambda v, s: validate_pkd_main(v, s.get(SUGGESTIONS_SLOT)),
-    "reg_pkd_extra": lambda v, s: validate_pkd_extra(v, s.get("reg_pkd_main"), s.get(SUGGESTIONS_SLOT)),
+    "reg_pkd_main": lambda v, s: validate_pkd_main(v, s.get(SUGGESTIONS_SLOT), s.get("language") or "pl"),
+    "reg_pkd_extra": lambda v, s: validate_pkd_extra(
+        v, s.get("reg_pkd_main"), s.get(SUGGESTIONS_SLOT), s.get("language") or "pl"
+    ),
     "reg_start_date": lambda v, s: validate_start_date(v, s.today),
     "reg_tax_form": _choice(TAX_FORM_OPTIONS, "tax_form_choice"),
     "reg_zus": _choice(ZUS_OPTIONS, "zus_choice"),

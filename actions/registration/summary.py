@@ -34,7 +34,7 @@ def summary_variables(slots: Mapping[str, Any], language: str, voice: bool = Fal
             else readback.address(business, voice)
         ),
         "business_name": slots["reg_business_name"],
-        "pkd_main": pkd_label(slots["reg_pkd_main"]),
+        "pkd_main": pkd_label(slots["reg_pkd_main"], language),
         "pkd_extra": ", ".join(extra) if extra else none,
         "start_date": readback.day(slots["reg_start_date"], language),
         "tax_form": option_label(TAX_FORM_OPTIONS, slots["reg_tax_form"], language),
