@@ -3,10 +3,15 @@
 General-purpose detectors are unreliable on the short domain phrases people type here
 ("ulga na start", "zus deadline"), so the detector is a character n-gram classifier trained on
 the project's own training examples, each of which carries its language (see
-`components.training_language`). Its result is emitted as the entity `language`, which fills the
-slot of the same name. Messages with no language-specific content ("ok", "ZUS", "5", emoji) emit
-nothing, so the conversation keeps its language; for those, a language the web page passes in the
-message metadata (`{"language": "en"}`) is used when present.
+`components.training_language`). Its result is emitted as the entity `language`: an observation,
+not a decision. Whether the conversation switches is decided by the language policy
+(`services.conversation.language_policy`, applied by `action_validate_slot_mappings`).
+
+Form values are not evidence of a language: the detector does not learn from the examples of the
+`inform` intent (names, addresses, PKD descriptions), and it ignores proper nouns, brands, acronyms
+and e-mail addresses ("Kraków", "iPhone", "ZUS"). Messages with no language-specific content
+("ok", "ZUS", "5", emoji) emit nothing; for those, a language the web page passes in the message
+metadata (`{"language": "en"}`) is used when present. Figures: benchmarks/language_lookalikes.py.
 """
 
 from __future__ import annotations
