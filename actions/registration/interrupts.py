@@ -36,6 +36,7 @@ from services.privacy import get_masked_logger
 
 logger = get_masked_logger(__name__)
 
+FORM = "registration_form"
 Validate = Callable[[str, Any, CollectingDispatcher, Tracker], Awaitable[Dict[str, Any]]]
 # Fields with their own help text (utter_reg_help_<slot>); the others get the general one.
 FIELDS_WITH_HELP = frozenset(
@@ -53,9 +54,11 @@ FIELDS_WITH_HELP = frozenset(
 
 
 def after_user_message(tracker: Tracker) -> bool:
-    """The form runs right after the user spoke (not when it resumes after an FAQ answer)."""
+    """The form runs right after the user spoke (not when it resumes after an FAQ answer).
+
+    Rasa appends the form's own execution to the tracker it sends, so that one is skipped."""
     for event in reversed(tracker.events):
-        if event.get("event") == "action":
+        if event.get("event") == "action" and event.get("name") != FORM:
             return event.get("name") == "action_listen"
     return False
 
