@@ -121,8 +121,8 @@ class FormInterrupts:
         if kind is Meta.BACK:
             return self._go_back(request.slot)
         if kind is Meta.CHANGE_FIELD and request.slot:
-            values = correction_values(self.dispatcher, self.tracker, Correction(request.slot))
-            return slot_events(values) + ([SlotSet(REQUESTED_SLOT, request.slot)] if values else _ask(self.requested))
+            values = correction_values(self.dispatcher, self.tracker, Correction(request.slot, request.value))
+            return slot_events(values) if values else _ask(self.requested)  # the form asks what is missing
         if kind is Meta.HUMAN:
             self.dispatcher.utter_message(response="utter_reg_offer_human")
             return _ask(self.requested)

@@ -32,6 +32,7 @@ class Meta(str, Enum):
 class MetaRequest:
     kind: Meta
     slot: str | None = None  # the field named ("wróć, źle wpisałem imię", "zmień imię")
+    value: str | None = None  # a new value typed with it ("zmień PESEL na 90071543210")
 
 
 # Whole-message patterns on folded text; `\b` keeps "pomoc" from matching inside other words.
@@ -93,14 +94,15 @@ def recognise(text: str) -> MetaRequest | None:
     if not text or text.startswith("/"):
         return None
     folded = _folded(text)
+    named = parse_correction(text)
+    going_back = dict(_COMPILED)[Meta.BACK].search(folded)
+    if named and not going_back and _CHANGE_VERBS.search(folded) and len(folded.split()) <= _MAX_WORDS:
+        return MetaRequest(Meta.CHANGE_FIELD, named.slot, named.new_value)
     if not folded or len(folded.split()) > _MAX_WORDS or "@" in text:
         return None
-    named = parse_correction(text)
     for kind, pattern in _COMPILED:
         if pattern.search(folded):
             if kind is Meta.BACK and named:
                 return MetaRequest(Meta.BACK, named.slot)
             return MetaRequest(kind)
-    if named and _CHANGE_VERBS.search(folded):
-        return MetaRequest(Meta.CHANGE_FIELD, named.slot)
     return None
