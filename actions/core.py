@@ -1,4 +1,4 @@
-"""Actions of the core dialogue: language switch, fallback suggestions, ratings."""
+"""Actions of the core dialogue: fallback suggestions, ratings (the language switch: actions/language_switch.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge import known_topics, topic_question, topic_title
 from actions.language import language_of, pick
-from lang.codes import known, or_default
+from services.conversation.language_policy import requested_language  # noqa: F401  (moved there)
 
 logger = logging.getLogger(__name__)
 
@@ -21,44 +21,6 @@ MAX_SUGGESTIONS = 3
 # an FAQ topic is worth suggesting when its best paraphrase is at least this similar to the
 # message (held-out questions score >= 0.25, gibberish <= 0.12: see benchmarks/faq.py)
 MIN_SUGGESTION_SIMILARITY = 0.15
-
-_TARGET_WORDS = {
-    "en": re.compile(r"\b(ang\w*|engl\w*|eng|en)\b", re.IGNORECASE),
-    "pl": re.compile(r"\b(pol\w*|pl)\b", re.IGNORECASE),
-}
-
-
-def requested_language(text: str, entity_value: str | None, current: str) -> str:
-    """The language asked for: named in the text, else given by a button, else the other one."""
-    named = [language for language, pattern in _TARGET_WORDS.items() if pattern.search(text or "")]
-    if len(named) == 1:
-        return named[0]
-    if (text or "").startswith("/") and known(entity_value):
-        return entity_value
-    return "en" if current == "pl" else "pl"
-
-
-class ActionChangeLanguage(Action):
-    def name(self) -> str:
-        return "action_change_language"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-        message = tracker.latest_message or {}
-        entity = next(tracker.get_latest_entity_values("language"), None)
-        previous = _language_before_latest_message(tracker)
-        target = requested_language(message.get("text", ""), entity, previous)
-        dispatcher.utter_message(response=f"utter_language_now_{target}")
-        return [SlotSet("language", target)]
-
-
-def _language_before_latest_message(tracker: Tracker) -> str:
-    """The slot value before this message's own language detection could overwrite it."""
-    user_turns = [i for i, event in enumerate(tracker.events) if event.get("event") == "user"]
-    value = None
-    for event in tracker.events[: user_turns[-1] if user_turns else len(tracker.events)]:
-        if event.get("event") == "slot" and event.get("name") == "language":
-            value = event.get("value")
-    return or_default(value)
 
 
 def _previous_user_intent(tracker: Tracker) -> str | None:

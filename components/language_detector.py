@@ -3,15 +3,21 @@
 General-purpose detectors are unreliable on the short domain phrases people type here
 ("ulga na start", "zus deadline"), so the detector is a character n-gram classifier trained on
 the project's own training examples, each of which carries its language (see
-`components.training_language`). Its result is emitted as the entity `language`, which fills the
-slot of the same name. Messages with no language-specific content ("ok", "ZUS", "5", emoji) emit
-nothing, so the conversation keeps its language; for those, a language the web page passes in the
-message metadata (`{"language": "en"}`) is used when present.
+`components.training_language`). Its result is emitted as the entity `language`: an observation,
+not a decision. Whether the conversation switches is decided by the language policy
+(`services.conversation.language_policy`, applied by `action_validate_slot_mappings`).
+
+Form values are not evidence of a language: the detector does not learn from the examples of the
+`inform` intent (names, addresses, PKD descriptions), and it ignores proper nouns, brands, acronyms
+and e-mail addresses ("Kraków", "iPhone", "ZUS"). Messages with no language-specific content
+("ok", "ZUS", "5", emoji) emit nothing; for those, a language the web page passes in the message
+metadata (`{"language": "en"}`) is used when present. Figures: benchmarks/language_lookalikes.py.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from typing import Any, Dict, List, Set, Tuple
 
@@ -25,6 +31,7 @@ from rasa.shared.nlu.constants import (
     ENTITY_ATTRIBUTE_TYPE,
     ENTITY_ATTRIBUTE_VALUE,
     EXTRACTOR,
+    INTENT,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
@@ -39,9 +46,32 @@ logger = logging.getLogger(__name__)
 ENTITY_NAME = "language"
 
 
-def _content_words(text: str, neutral: Set[str]) -> List[str]:
-    """Words that can tell the languages apart: no digits, no shared domain words."""
-    return [w for w in words(text.lower()) if not w.isdigit() and fold(w) not in neutral]
+_ADDRESSES_RE = re.compile(r"\S+@\S+|https?://\S+|www\.\S+", re.IGNORECASE)
+
+
+def _is_name_like(word: str, position: int) -> bool:
+    """A proper noun or brand: capitalised after the first word ("Kraków", "Samsung"), mixed case
+    ("iPhone", "PayPal"), or an acronym ("ZUS"). Names are not written in a language."""
+    if len(word) > 1 and word.isupper():
+        return True
+    if any(ch.isupper() for ch in word[1:]) and not word.isupper():
+        return True
+    return position > 0 and word[:1].isupper()
+
+
+def _content_words(text: str, neutral: Set[str], skip_names: bool = False) -> List[str]:
+    """Words that can tell the languages apart: no digits, no shared domain words, and with
+    `skip_names` no e-mail/web addresses and no proper nouns."""
+    if skip_names:
+        text = _ADDRESSES_RE.sub(" ", text)
+    kept = []
+    for position, word in enumerate(words(text)):
+        if any(ch.isdigit() for ch in word) or fold(word) in neutral:
+            continue
+        if skip_names and _is_name_like(word, position):
+            continue
+        kept.append(word.lower())
+    return kept
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
@@ -57,6 +87,11 @@ class LanguageDetector(StoredStateComponent):
             # a word is neutral when it is common in both languages' training data
             "neutral_min_count": 3,
             "neutral_max_ratio": 4.0,
+            # examples of these intents are form values (names, addresses, PKD descriptions): they
+            # are not evidence of a language, so the detector does not learn from them
+            "value_intents": ["inform"],
+            # proper nouns, brands, acronyms and e-mail addresses say nothing about the language
+            "skip_names": True,
         }
 
     def restore(self, state: Tuple[Any, Set[str], Set[str]] | None) -> None:
@@ -83,7 +118,10 @@ class LanguageDetector(StoredStateComponent):
         from sklearn.pipeline import make_pipeline
 
         labelled: List[Tuple[str, str]] = []
+        value_intents = set(self._config["value_intents"] or ())
         for example in training_data.training_examples:
+            if example.get(INTENT) in value_intents:
+                continue
             language = example_language(example)
             text = example.get(TEXT)
             if language and text:
@@ -96,7 +134,7 @@ class LanguageDetector(StoredStateComponent):
 
         self._neutral = self._neutral_words(labelled)
         self._vocabulary = {fold(w) for text, _ in labelled for w in words(text)}
-        texts = [" ".join(_content_words(text, self._neutral)) or text for text, _ in labelled]
+        texts = [" ".join(_content_words(text, self._neutral)) or text.lower() for text, _ in labelled]
         self._model = make_pipeline(
             TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True, min_df=1),
             LogisticRegression(C=10.0, max_iter=1000, class_weight="balanced"),
@@ -109,7 +147,7 @@ class LanguageDetector(StoredStateComponent):
         """The language of `text` and its probability, or None when the text cannot tell."""
         if self._model is None:
             return None
-        content = _content_words(text, self._neutral)
+        content = _content_words(text, self._neutral, self._config["skip_names"])
         if not content or not any(fold(w) in self._vocabulary for w in content):
             return None
         probabilities = self._model.predict_proba([" ".join(content)])[0]

@@ -1,7 +1,9 @@
-"""Starting, cancelling (after a confirmation) and resuming the registration form.
+"""Starting and resuming the registration form, pausing it, and asking its confirmations.
 
-`cancel` during the form deactivates it first, so that the "tak"/"nie" that follows cannot be
-taken as the answer to the question the form had asked; "nie" then re-activates it where it was.
+Cancelling is handled inside the form (see `interrupts`): "anuluj" asks "Czy na pewno?" as the
+form's next question, so whatever the user answers goes back to the form, and only a clear yes
+drops the answers. A consultant request pauses the form with its answers kept (`reg_paused`);
+"kontynuuj" / "continue" or "zarejestruj firmę" resumes it where it stopped.
 """
 
 from __future__ import annotations
@@ -13,8 +15,13 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.registration.confirmations import NAME_SPLIT
 from actions.registration.fields import FIELDS
-from actions.registration.slots import CANCEL_PENDING_SLOT, cleared_registration
+from actions.registration.slots import NAME_SPLIT_SLOT, PAUSED_SLOT, PENDING_SLOT
+
+
+def in_progress(tracker: Tracker) -> bool:
+    return any(tracker.get_slot(field.slot) is not None for field in FIELDS)
 
 
 class ActionRegStart(Action):
@@ -24,39 +31,38 @@ class ActionRegStart(Action):
         return "action_reg_start"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        in_progress = any(tracker.get_slot(field.slot) is not None for field in FIELDS)
-        dispatcher.utter_message(response="utter_reg_continue" if in_progress else "utter_reg_intro")
-        return [SlotSet(CANCEL_PENDING_SLOT, False)]
+        dispatcher.utter_message(response="utter_reg_continue" if in_progress(tracker) else "utter_reg_intro")
+        return [SlotSet(PAUSED_SLOT, False)]
 
 
-class ActionRegAskCancel(Action):
-    """Asks whether to really drop the application in progress."""
-
-    def name(self) -> str:
-        return "action_reg_ask_cancel"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        dispatcher.utter_message(response="utter_reg_ask_cancel")
-        return [SlotSet(CANCEL_PENDING_SLOT, True)]
-
-
-class ActionRegCancel(Action):
-    """Forgets the application in progress after the user confirmed the cancellation."""
+class ActionRegPause(Action):
+    """Before the consultant hand-off: the form stops, its answers stay, and the user is told how to
+    come back to it (rule: request_human during the form)."""
 
     def name(self) -> str:
-        return "action_reg_cancel"
+        return "action_reg_pause"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        dispatcher.utter_message(response="utter_reg_cancelled")
-        return cleared_registration()
+        dispatcher.utter_message(response="utter_reg_paused")
+        return [SlotSet(PAUSED_SLOT, True)]
 
 
-class ActionRegResume(Action):
-    """The user does not want to cancel: the form continues where it stopped."""
+class ActionAskRegPendingAnswer(Action):
+    """Asks the confirmation the form waits for: cancel, start again, or the split of a full name."""
 
     def name(self) -> str:
-        return "action_reg_resume"
+        return "action_ask_reg_pending_answer"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        dispatcher.utter_message(response="utter_reg_resuming")
-        return [SlotSet(CANCEL_PENDING_SLOT, False)]
+        kind = tracker.get_slot(PENDING_SLOT)
+        if kind == NAME_SPLIT:
+            proposal = tracker.get_slot(NAME_SPLIT_SLOT) or {}
+            dispatcher.utter_message(
+                response="utter_reg_confirm_name_split",
+                first_name=proposal.get("first", ""),
+                last_name=proposal.get("last", ""),
+                typed=proposal.get("typed", ""),
+            )
+        elif kind:
+            dispatcher.utter_message(response=f"utter_reg_confirm_{kind}")
+        return []

@@ -6,6 +6,7 @@ import threading
 from typing import Any, Callable, Coroutine, Dict, List
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
@@ -15,8 +16,10 @@ from actions.registration.choices import CONFIRM_OPTIONS, YES, parse_choice
 from actions.registration.correct import correction_values
 from actions.registration.corrections import parse_correction
 from actions.registration.fields import CONFIRM_SLOT, FREE_TEXT_SLOTS, OPTIONAL_SLOTS
+from actions.registration.interrupts import FormInterrupts, after_user_message
 from actions.registration.rasa_io import answer_if_faq_question, form_state, tell_notices, tell_result
 from actions.registration.results import Invalid
+from actions.registration.slots import PENDING_ANSWER_SLOT, PENDING_SLOT, REQUESTED_SLOT
 from actions.registration.text_input import too_long
 from services.pkd.search import search
 from services.privacy import get_masked_logger
@@ -31,17 +34,43 @@ threading.Thread(target=search, args=("warm up",), daemon=True, name="pkd-index-
 
 class ValidateRegistrationForm(FormValidationAction):
     """Validates each field (see `checks`), answers FAQ questions asked instead of an answer,
-    and asks for REGON only when the user already has a NIP."""
+    asks for REGON only when the user already has a NIP, and reads requests about the form
+    ("nie wiem", "wróć", "anuluj", ...) before anything is validated (see `interrupts`)."""
 
     def name(self) -> str:
         return "validate_registration_form"
 
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if after_user_message(tracker):
+            events = await FormInterrupts(dispatcher, tracker, self._validate_slot).handle()
+            if events is not None:
+                return await self._with_next_slot(events, dispatcher, tracker, domain)
+        return await super().run(dispatcher, tracker, domain)
+
+    async def _validate_slot(
+        self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Dict[str, Any]:
+        return await getattr(self, f"validate_{slot}")(value, dispatcher, tracker, {})
+
+    async def _with_next_slot(
+        self, events: List[EventType], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        """`events`, ending with the slot to ask next unless the handler chose it (None ends the form)."""
+        if any(event.get("name") == REQUESTED_SLOT for event in events):
+            return events
+        tracker = tracker.copy()
+        tracker.slots.update({event["name"]: event["value"] for event in events if event.get("event") == "slot"})
+        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        following = next((slot for slot in required if tracker.slots.get(slot) is None), None)
+        return events + [SlotSet(REQUESTED_SLOT, following)]
+
     async def required_slots(
         self, domain_slots: List[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[str]:
-        if regon_needed(tracker.current_slot_values()):
-            return domain_slots
-        return [slot for slot in domain_slots if slot not in OPTIONAL_SLOTS]
+        slots = [s for s in domain_slots if s not in OPTIONAL_SLOTS or regon_needed(tracker.current_slot_values())]
+        if tracker.get_slot(PENDING_SLOT):  # a confirmation waits: the form asks it first
+            return [PENDING_ANSWER_SLOT] + [s for s in slots if s != PENDING_ANSWER_SLOT]
+        return [s for s in slots if s != PENDING_ANSWER_SLOT]
 
     async def validate_field(
         self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker

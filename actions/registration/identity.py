@@ -118,3 +118,42 @@ def validate_business_name(raw: str, first_name: str | None, last_name: str | No
     if missing:
         return Invalid("business_name_owner", {"first_name": first_name or "", "last_name": last_name or ""})
     return Valid(text)
+
+
+_FULL_NAME_LEAD_INS = (
+    "nazywam się",
+    "moje imię i nazwisko to",
+    "imię i nazwisko",
+    "my name is",
+    "my full name is",
+    "i am",
+    "i'm",
+    "jestem",
+)
+_FIRST_NAMES_LEAD_INS = (
+    "mam na imię",
+    "na imię mam",
+    "moje imię to",
+    "imiona",
+    "imię",
+    "my first name is",
+    "first name",
+)
+
+
+def split_full_name(raw: str) -> tuple[str, str] | None:
+    """("Jan", "Kowalski") for "Jan Kowalski" or "nazywam się Jan Kowalski", typed at the first-name
+    question; None for one word or a text that names first names only ("mam na imię Anna Maria").
+
+    The split is only a proposal: "Anna Maria" is two first names, so the user confirms it.
+    """
+    text = str(raw).strip()
+    if strip_lead_in(text, _FIRST_NAMES_LEAD_INS) != text:
+        return None
+    result = validate_name(strip_lead_in(text, _FULL_NAME_LEAD_INS), "first_name")
+    if not isinstance(result, Valid):
+        return None
+    parts = result.value.split(" ")
+    if len(parts) < 2 or len(parts) > 4:
+        return None
+    return " ".join(parts[:-1]), parts[-1]

@@ -85,3 +85,28 @@ def said(messages: List[Dict[str, Any]], name: str, language: str) -> bool:
     """True if one of the bot's `messages` is response `name` in `language`."""
     pattern = template_pattern(name, language)
     return any(pattern.fullmatch(message.get("text") or "") for message in messages)
+
+
+@functools.lru_cache(maxsize=2)
+def _templates(language: str) -> List[re.Pattern]:
+    from tests.responses import _responses
+
+    patterns = []
+    for name, variations in _responses().items():
+        if any(v.get("condition") for v in variations):
+            try:
+                patterns.append(template_pattern(name, language))
+            except KeyError:
+                continue
+    return patterns
+
+
+def reply_languages(text: str) -> set:
+    """The languages whose responses could have produced `text` (bilingual responses only)."""
+    return {language for language in ("pl", "en") if any(p.fullmatch(text) for p in _templates(language))}
+
+
+def all_in(messages: List[Dict[str, Any]], language: str) -> bool:
+    """Every bot message of a turn is a response in `language` (one-language texts such as
+    "Sure, let's continue in English" are checked by the caller)."""
+    return all(language in reply_languages(message.get("text") or "") for message in messages if message.get("text"))

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.registration import readback
 from actions.registration.ask import ActionAskRegConfirmed, ActionAskRegPkdMain
-from actions.registration.cancel import ActionRegAskCancel, ActionRegCancel, ActionRegResume, ActionRegStart
+from actions.registration.cancel import ActionRegPause, ActionRegStart
 from actions.registration.correct import ActionRegCorrectField
 from actions.registration.form import ValidateRegistrationForm
 from actions.registration.status import ActionRegCheckStatus, ActionRegStatusStart, ValidateStatusForm
@@ -191,7 +191,7 @@ def test_submit_stores_the_application_and_clears_the_form(app_db: str) -> None:
     assert all(
         value is None
         for name, value in slot_values(events).items()
-        if name.startswith("reg_") and name not in ("reg_last_reference", "reg_cancel_pending")
+        if name.startswith("reg_") and name not in ("reg_last_reference", "reg_paused")
     )
     with session_scope(app_db) as session:
         stored = find_by_reference(session, reference)
@@ -211,14 +211,9 @@ def test_incomplete_form_is_not_submitted(app_db: str) -> None:
     assert messages == [] and events == []
 
 
-def test_cancel_pause_confirm_and_resume() -> None:
-    messages, events = run(ActionRegAskCancel(), tracker(SLOTS, "anuluj", intent="cancel"))
-    assert responses_of(messages) == ["utter_reg_ask_cancel"] and slot_values(events) == {"reg_cancel_pending": True}
-    messages, events = run(ActionRegCancel(), tracker({**SLOTS, "reg_cancel_pending": True}, "tak", intent="affirm"))
-    assert responses_of(messages) == ["utter_reg_cancelled"]
-    assert slot_values(events)["reg_pesel"] is None and slot_values(events)["reg_cancel_pending"] is False
-    messages, events = run(ActionRegResume(), tracker({**SLOTS, "reg_cancel_pending": True}, "nie", intent="deny"))
-    assert responses_of(messages) == ["utter_reg_resuming"] and slot_values(events) == {"reg_cancel_pending": False}
+def test_pause_keeps_the_answers_and_says_how_to_come_back() -> None:
+    messages, events = run(ActionRegPause(), tracker(SLOTS, "talk to a person", intent="request_human"))
+    assert responses_of(messages) == ["utter_reg_paused"] and slot_values(events) == {"reg_paused": True}
 
 
 def test_start_says_whether_the_application_continues() -> None:

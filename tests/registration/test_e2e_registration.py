@@ -211,10 +211,10 @@ def test_faq_question_mid_form_is_answered_and_the_form_resumes(rasa_stack, send
 @pytest.mark.usefixtures("logs_stay_clean")
 def test_cancel_asks_first_then_resumes_or_cancels(rasa_stack, sender: str) -> None:
     converse(rasa_stack, sender, PL_UNTIL_SUMMARY[:3], "pl")
-    say(rasa_stack, sender, "anuluj", "utter_reg_ask_cancel", "pl")
+    say(rasa_stack, sender, "anuluj", "utter_reg_confirm_cancel", "pl")
     messages = say(rasa_stack, sender, "nie", "utter_ask_reg_pesel", "pl")
     assert said(messages, "utter_reg_resuming", "pl")
-    say(rasa_stack, sender, "anuluj", "utter_reg_ask_cancel", "pl")
+    say(rasa_stack, sender, "anuluj", "utter_reg_confirm_cancel", "pl")
     say(rasa_stack, sender, "tak", "utter_reg_cancelled", "pl")
     slots = rasa_stack.tracker(sender)["slots"]
     assert slots["reg_first_name"] is None and slots["reg_last_name"] is None
