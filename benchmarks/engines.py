@@ -75,6 +75,7 @@ class RasaEngine(Engine):
         started = time.perf_counter()
         model = train_nlu(str(work / "config.yml"), str(work / "nlu"), str(work), domain=str(work / "domain.yml"))
         self.train_seconds = time.perf_counter() - started
+        self.model_path = Path(model)
         self.agent = Agent.load(model)
 
     def rank(self, text: str) -> List[str]:

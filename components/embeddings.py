@@ -23,8 +23,9 @@ from typing import Callable, Dict, List, Sequence
 
 import numpy as np
 
-# encoder threads; `python -m benchmarks.threads` measures 1 vs 2 on this machine
-_THREADS = max(1, int(os.environ.get("VO_ENCODER_THREADS", "0")) or min(2, os.cpu_count() or 1))
+# one thread: on 2 shared cores two OpenMP threads spin against each other and against Rasa's own
+# threads (single-query e5 latency many times worse under load: `python -m benchmarks.threads`)
+_THREADS = max(1, int(os.environ.get("VO_ENCODER_THREADS", "1")))
 _BATCH = 256
 # VO_EMBEDDING_CACHE overrides (read when a cache is created, so benchmarks can use a fresh one)
 DEFAULT_CACHE_DIR = Path(__file__).resolve().parent.parent / "var" / "embedding-cache"
