@@ -1,11 +1,12 @@
 """FAQ answer retrieval that scales to thousands of knowledge-base topics.
 
-Rasa's stock ResponseSelector trains a neural network over all FAQ classes: at 2,000 topics that
-takes hours on a small server. This component instead ranks topics by fusing three kinds of
+Rasa's stock ResponseSelector trains a neural network over all FAQ classes, which grows slow with
+thousands of topics (`python -m benchmarks.faq --stock` measures it at 100). This component instead ranks topics by fusing three kinds of
 evidence (see `TopicIndex`): TF-IDF over diacritics-folded lemmas and character n-grams (typos,
 inflection), multilingual sentence embeddings of the paraphrases, and embeddings of the answers.
-Nothing is trained by gradient descent: training encodes the texts once, parsing is a few matrix
-products (numbers in reports/faq_benchmark.md).
+Nothing is trained by gradient descent: training encodes the texts once (through a content-addressed
+cache), parsing is a few matrix products (figures in reports/faq_benchmark.md). It also decides
+whether the knowledge base answers the message at all (services/answerability/).
 
 Its output follows the ResponseSelector format, so `rasa test nlu`, the rule
 `intent: faq -> utter_faq` and `POST /model/parse` work unchanged:
