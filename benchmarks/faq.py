@@ -39,7 +39,16 @@ from kb_import import load_knowledge_base  # noqa: E402
 from kb_import.model import KnowledgeBase  # noqa: E402
 
 REPORT = ROOT / "reports" / "faq_benchmark.md"
-GROUPS = [("pl", "plain"), ("pl", "no_diacritics"), ("pl", "keywords"), ("en", "plain"), ("en", "keywords")]
+GROUPS = [
+    ("pl", "plain"),
+    ("pl", "no_diacritics"),
+    ("pl", "keywords"),
+    ("pl", "long"),
+    ("pl", "long_no_diacritics"),
+    ("en", "plain"),
+    ("en", "keywords"),
+    ("en", "long"),
+]
 EXTRA_NLU = [ROOT / "data" / "nlu" / "core.yml", ROOT / "data" / "nlu" / "registration.yml"]
 THRESHOLDS = [round(t, 2) for t in np.arange(0.05, 0.96, 0.05)]
 # the value of each outcome for choosing the operating point (a false answer is the worst: the
@@ -110,6 +119,24 @@ class Ours(RasaEngine):
             result["sources"],
             milliseconds,
         )
+
+    def top_without_focus(self, text: str) -> str:
+        """The first topic when a long message is scored as a whole (no question focus)."""
+        from rasa.shared.nlu.training_data.message import Message
+
+        from components.faq_retriever import lemma_text
+        from services.answerability.evidence import fuse
+
+        *steps, retriever = self._components
+        message = Message(data={"text": text})
+        for step in steps:
+            if hasattr(step, "provide"):
+                step.process([message], model=self._spacy_model)
+            else:
+                step.process([message])
+        index = retriever._index  # noqa: SLF001 (benchmark only)
+        fused = fuse(index.evidence(lemma_text(message), text), index.weights)[0]
+        return index.topics[int(np.nanargmax(fused))].split("/", 1)[-1]
 
     def train(self, kb: KnowledgeBase) -> None:
         super().train(kb)
@@ -415,6 +442,13 @@ def main() -> None:
             f"{lang} top-1 {pct(per_language[lang][0])}, top-3 {pct(per_language[lang][1])}" for lang in ("pl", "en")
         )
         + "."
+    )
+    long = [(q, a) for q, a in data["assessed"]["in_dev"] + assessed_test if q.style.startswith("long")]
+    with_focus = np.mean([a.ranking[0] == q.topic for q, a in long])
+    without = np.mean([ours.top_without_focus(q.text) == q.topic for q, _ in long])
+    lines.append(
+        f"\nLong questions (several sentences, benchmarks/heldout/long.yml, DEV+TEST, n={len(long)}): top-1 "
+        f"{pct(with_focus)} with the question sentence weighed more, {pct(without)} scoring the whole text only."
     )
     weights, best = weight_table(ours, data["assessed"]["in_dev"])
     lines += [

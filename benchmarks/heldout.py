@@ -22,7 +22,7 @@ HELDOUT_DIR = Path(__file__).resolve().parent / "heldout"
 class Query:
     topic: str
     language: str
-    style: str  # plain | no_diacritics | keywords
+    style: str  # plain | no_diacritics | keywords | long | long_no_diacritics
     text: str
     split: str = "test"  # dev | test
 
@@ -44,6 +44,11 @@ def load_queries(directory: Path = HELDOUT_DIR, split: str | None = None) -> Lis
                     queries.append(Query(item["id"], language, "plain", text, part))
                     if language == "pl" and fold(text) != text.lower():
                         queries.append(Query(item["id"], language, "no_diacritics", fold(text), part))
+                for text in styles.get("long", []):
+                    part = split_of(item["id"], text)
+                    queries.append(Query(item["id"], language, "long", text, part))
+                    if language == "pl" and fold(text) != text.lower():
+                        queries.append(Query(item["id"], language, "long_no_diacritics", fold(text), part))
                 for text in styles.get("keywords", []):
                     queries.append(Query(item["id"], language, "keywords", text, split_of(item["id"], text)))
     return [query for query in queries if split is None or query.split == split]

@@ -11,7 +11,9 @@ import re
 
 from lang.text import fold
 
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+# a sentence ends at ?, ! or a line break, or at . ; before a capital letter (so "40 tys. zł" and
+# "sp. z o.o. z kolegą" are not split)
+_SENTENCE_END = re.compile(r"(?<=[?!])\s+|(?<=[.;])\s+(?=[\"„(]?[A-ZĄĆĘŁŃÓŚŹŻ])|\n+")
 # question openers in Polish (folded) and English; a sentence starting with one is a question
 INTERROGATIVES = frozenset(
     [
