@@ -1,76 +1,16 @@
-"""Actions of the core dialogue: fallback suggestions, ratings (the language switch: actions/language_switch.py)."""
+"""Actions of the core dialogue: ratings (language switch: actions/language_switch.py; fallback and
+"I don't have this": actions/answerability.py)."""
 
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.knowledge import known_topics, topic_question, topic_title
-from actions.language import language_of, pick
-from services.conversation.language_policy import requested_language  # noqa: F401  (moved there)
-
 logger = logging.getLogger(__name__)
-
-FALLBACK_INTENT = "nlu_fallback"
-MAX_SUGGESTIONS = 3
-# an FAQ topic is worth suggesting when its best paraphrase is at least this similar to the
-# message (held-out questions score >= 0.25, gibberish <= 0.12: see benchmarks/faq.py)
-MIN_SUGGESTION_SIMILARITY = 0.15
-
-
-def _previous_user_intent(tracker: Tracker) -> str | None:
-    user_events = [e for e in tracker.events if e.get("event") == "user"]
-    if len(user_events) < 2:
-        return None
-    return ((user_events[-2].get("parse_data") or {}).get("intent") or {}).get("name")
-
-
-def _suggested_topics(tracker: Tracker) -> List[str]:
-    selector = (tracker.latest_message or {}).get("response_selector") or {}
-    ranking = (selector.get("faq") or {}).get("ranking") or []
-    known = known_topics()
-    topics = []
-    for item in ranking:
-        topic = str(item.get("intent_response_key", "")).split("/", 1)[-1]
-        if topic in known and item.get("similarity", 0) >= MIN_SUGGESTION_SIMILARITY:
-            topics.append(topic)
-        if len(topics) == MAX_SUGGESTIONS:
-            break
-    return topics
-
-
-class ActionSuggestTopics(Action):
-    """First miss: "Did you mean ...?" with the likeliest topics; second miss in a row: a consultant."""
-
-    def name(self) -> str:
-        return "action_suggest_topics"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-        if _previous_user_intent(tracker) == FALLBACK_INTENT:
-            dispatcher.utter_message(response="utter_offer_consultant")
-            return []
-        topics = _suggested_topics(tracker)
-        if not topics:
-            dispatcher.utter_message(response="utter_default")
-            return []
-        language = language_of(tracker)
-        # a button sends the topic's own first question: retrieval matches it exactly
-        buttons = [
-            {"title": topic_title(topic, language), "payload": topic_question(topic, language)} for topic in topics
-        ]
-        buttons.append(
-            {
-                "title": pick(tracker, pl="Rozmowa z konsultantem", en="Talk to a consultant"),
-                "payload": "/request_human",
-            }
-        )
-        dispatcher.utter_message(response="utter_did_you_mean", buttons=buttons)
-        return []
 
 
 def parse_rating(value: Any) -> int | None:

@@ -23,10 +23,6 @@ from lang.text import fold, words
 ROOT = Path(__file__).resolve().parent.parent
 SPACY = {"name": "SpacyNLP", "model": str(ROOT / "var" / "spacy" / "pl_blank")}
 TOKENS = [SPACY, {"name": "SpacyTokenizer"}, {"name": "components.lemmatizer.FoldedLemmatizer"}]
-OUR_PIPELINE = TOKENS + [{"name": "components.faq_retriever.FaqRetriever"}]
-OUR_FAST_PIPELINE = TOKENS + [
-    {"name": "components.faq_retriever.FaqRetriever", "answer_encoder": "use", "answer_embedding_weight": 1.0}
-]
 STOCK_PIPELINE = TOKENS + [
     {"name": "CountVectorsFeaturizer"},
     {"name": "CountVectorsFeaturizer", "analyzer": "char_wb", "min_ngram": 2, "max_ngram": 4},
@@ -47,9 +43,10 @@ class Engine:
 
 
 class RasaEngine(Engine):
-    def __init__(self, name: str, pipeline: List[Dict[str, Any]]) -> None:
+    def __init__(self, name: str, pipeline: List[Dict[str, Any]], extra_nlu: List[Path] = ()) -> None:
         self.name = name
         self.pipeline = pipeline
+        self.extra_nlu = list(extra_nlu)  # non-FAQ training data (other intents), as in the assistant
         self.agent = None
         self.loop = asyncio.new_event_loop()
 
@@ -58,7 +55,10 @@ class RasaEngine(Engine):
         from rasa.model_training import train_nlu
 
         work = Path(tempfile.mkdtemp(prefix="faq-bench-"))
-        (work / "nlu.yml").write_text(render_nlu(kb), "utf-8")
+        (work / "nlu").mkdir()
+        (work / "nlu" / "faq.yml").write_text(render_nlu(kb), "utf-8")
+        for number, path in enumerate(self.extra_nlu):
+            (work / "nlu" / f"extra{number}.yml").write_text(path.read_text("utf-8"), "utf-8")
         (work / "domain.yml").write_text(render_domain(kb), "utf-8")
         (work / "config.yml").write_text(
             yaml.safe_dump(
@@ -73,8 +73,9 @@ class RasaEngine(Engine):
             "utf-8",
         )
         started = time.perf_counter()
-        model = train_nlu(str(work / "config.yml"), str(work / "nlu.yml"), str(work), domain=str(work / "domain.yml"))
+        model = train_nlu(str(work / "config.yml"), str(work / "nlu"), str(work), domain=str(work / "domain.yml"))
         self.train_seconds = time.perf_counter() - started
+        self.model_path = Path(model)
         self.agent = Agent.load(model)
 
     def rank(self, text: str) -> List[str]:

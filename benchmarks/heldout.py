@@ -1,7 +1,12 @@
-"""Held-out evaluation questions (benchmarks/heldout/*.yml), expanded into the measured styles."""
+"""Held-out evaluation questions (benchmarks/heldout/*.yml), expanded into the measured styles.
+
+Every question belongs to one split, fixed by a hash of its topic and text: `dev` (weights and
+thresholds are tuned on it) or `test` (only reported). A no-diacritics variant follows its original.
+"""
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import List
@@ -17,20 +22,33 @@ HELDOUT_DIR = Path(__file__).resolve().parent / "heldout"
 class Query:
     topic: str
     language: str
-    style: str  # plain | no_diacritics | keywords
+    style: str  # plain | no_diacritics | keywords | long | long_no_diacritics
     text: str
+    split: str = "test"  # dev | test
 
 
-def load_queries(directory: Path = HELDOUT_DIR) -> List[Query]:
+def split_of(topic: str, text: str) -> str:
+    """`dev` or `test`, stable across runs and machines (half of the questions each)."""
+    return "dev" if zlib.crc32(f"{topic}\0{text}".encode()) % 2 == 0 else "test"
+
+
+def load_queries(directory: Path = HELDOUT_DIR, split: str | None = None) -> List[Query]:
+    """All held-out queries, or only those of `split` ("dev" / "test")."""
     queries: List[Query] = []
     for path in sorted(directory.glob("*.yml")):
         for item in yaml.safe_load(path.read_text("utf-8"))["heldout"]:
             for language in ("pl", "en"):
                 styles = item.get(language) or {}
                 for text in styles.get("plain", []):
-                    queries.append(Query(item["id"], language, "plain", text))
+                    part = split_of(item["id"], text)
+                    queries.append(Query(item["id"], language, "plain", text, part))
                     if language == "pl" and fold(text) != text.lower():
-                        queries.append(Query(item["id"], language, "no_diacritics", fold(text)))
+                        queries.append(Query(item["id"], language, "no_diacritics", fold(text), part))
+                for text in styles.get("long", []):
+                    part = split_of(item["id"], text)
+                    queries.append(Query(item["id"], language, "long", text, part))
+                    if language == "pl" and fold(text) != text.lower():
+                        queries.append(Query(item["id"], language, "long_no_diacritics", fold(text), part))
                 for text in styles.get("keywords", []):
-                    queries.append(Query(item["id"], language, "keywords", text))
-    return queries
+                    queries.append(Query(item["id"], language, "keywords", text, split_of(item["id"], text)))
+    return [query for query in queries if split is None or query.split == split]

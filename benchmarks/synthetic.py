@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import List, Tuple
 
 from kb_import.model import Entry
-from lang.text import fold
+from lang.text import fold, normalise_question
 
 PKD_CSV = Path(__file__).resolve().parent.parent / "reference_data" / "pkd2007.csv"
 
@@ -93,8 +93,9 @@ def _activities() -> List[str]:
     return [" ".join(name.lower().split()[:6]) for name in names]
 
 
-def synthetic_entries(count: int, seed: int = 7) -> List[Tuple[Entry, str]]:
-    """`count` synthetic topics, each with one held-out Polish question (not in its training)."""
+def synthetic_entries(count: int, seed: int = 7) -> List[Tuple[Entry, str | None]]:
+    """`count` synthetic topics, each with one held-out Polish question, or None where that
+    question, folded (case, diacritics, punctuation), equals a training question of any topic."""
     activities = _activities()
     pairs = [(template, activity) for template in TEMPLATES for activity in activities]
     random.Random(seed).shuffle(pairs)
@@ -121,4 +122,11 @@ def synthetic_entries(count: int, seed: int = 7) -> List[Tuple[Entry, str]]:
         words = activity.split()
         heldout = fold(pl[0].format(a=" ".join(words[:-1]) if len(words) > 2 else activity))
         entries.append((entry, heldout))
-    return entries
+    trained = {normalise_question(q) for entry, _ in entries for qs in entry.questions.values() for q in qs}
+    seen: set = set()
+    unique = []
+    for entry, heldout in entries:
+        key = normalise_question(heldout)
+        unique.append((entry, None if key in trained or key in seen else heldout))
+        seen.add(key)
+    return unique

@@ -1,11 +1,12 @@
 """FAQ answer retrieval that scales to thousands of knowledge-base topics.
 
-Rasa's stock ResponseSelector trains a neural network over all FAQ classes: at 2,000 topics that
-takes hours on a small server. This component instead ranks topics by fusing three kinds of
+Rasa's stock ResponseSelector trains a neural network over all FAQ classes, which grows slow with
+thousands of topics (`python -m benchmarks.faq --stock` measures it at 100). This component instead ranks topics by fusing three kinds of
 evidence (see `TopicIndex`): TF-IDF over diacritics-folded lemmas and character n-grams (typos,
 inflection), multilingual sentence embeddings of the paraphrases, and embeddings of the answers.
-Nothing is trained by gradient descent: training encodes the texts once, parsing is a few matrix
-products (numbers in reports/faq_benchmark.md).
+Nothing is trained by gradient descent: training encodes the texts once (through a content-addressed
+cache), parsing is a few matrix products (figures in reports/faq_benchmark.md). It also decides
+whether the knowledge base answers the message at all (services/answerability/).
 
 Its output follows the ResponseSelector format, so `rasa test nlu`, the rule
 `intent: faq -> utter_faq` and `POST /model/parse` work unchanged:
@@ -15,6 +16,7 @@ Its output follows the ResponseSelector format, so `rasa test nlu`, the rule
 from __future__ import annotations
 
 import logging
+import re
 import zlib
 from typing import Any, Dict, List, Tuple
 
@@ -43,8 +45,11 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy import sparse
 
+from components import embeddings
 from components.stored import StoredStateComponent
 from lang.text import DiacriticsRestorer, fold, words
+from services.answerability.evidence import AnswerabilityModel, features, fuse
+from services.answerability.focus import question_spans
 
 logger = logging.getLogger(__name__)
 
@@ -57,9 +62,9 @@ def lemma_text(message: Message) -> str:
     return " ".join(words(fold(message.get(TEXT) or "")))
 
 
-def _zscore(scores: np.ndarray) -> np.ndarray:
-    spread = scores.std()
-    return (scores - scores.mean()) / (spread if spread > 0 else 1.0)
+def per_topic(similarity: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Best item of each topic: rows = queries, items sorted by topic; NaN items are ignored."""
+    return np.fmax.reduceat(similarity, starts, axis=1)
 
 
 class TopicIndex:
@@ -68,7 +73,8 @@ class TopicIndex:
     - lexical: TF-IDF cosine over folded lemmas (word uni/bi-grams) and character n-grams;
     - paraphrase embeddings: multilingual USE cosine with each training paraphrase;
     - answer embeddings: e5 similarity between the query and the topic's answers.
-    A topic scores as its best paraphrase (or answer) in each source.
+    A topic scores as its best paraphrase (or answer) in each source. `AnswerabilityModel` turns
+    the agreement, margins and similarities of the sources into P(the first topic answers).
     """
 
     def __init__(
@@ -90,8 +96,9 @@ class TopicIndex:
         self.topic_starts: np.ndarray | None = None
         self.paraphrases: np.ndarray | None = None
         self.answers: np.ndarray | None = None
-        self.answer_topics: np.ndarray | None = None
+        self.answer_starts: np.ndarray | None = None
         self.restorer = DiacriticsRestorer()
+        self.answerability = AnswerabilityModel()
 
     def _vectorize(self, texts: List[str], fit: bool = False) -> sparse.csr_matrix:
         if fit:
@@ -103,46 +110,126 @@ class TopicIndex:
         # both blocks are L2-normalised, so the dot product is a weighted sum of two cosines
         return sparse.hstack([word * np.sqrt(self.word_weight), char * np.sqrt(1.0 - self.word_weight)]).tocsr()
 
-    def fit(self, examples: List[Tuple[str, str, str]], answers: List[Tuple[str, str]]) -> TopicIndex:
-        """`examples`: (topic, lemma text, raw text); `answers`: (topic, answer text)."""
-        from components import embeddings
-
+    def fit(
+        self,
+        examples: List[Tuple[str, str, str]],
+        answers: List[Tuple[str, str]],
+        others: List[Tuple[str, str]] = (),
+        calibration_size: int = 1200,
+        cache: embeddings.EmbeddingCache | None = None,
+    ) -> TopicIndex:
+        """`examples`: (topic, lemma text, raw text); `answers`: (topic, answer text); `others`:
+        (lemma text, raw text) of non-FAQ messages (negatives for the answerability model)."""
         examples = sorted(examples, key=lambda example: example[0])
         self.topics = sorted({topic for topic, _, _ in examples})
-        self.topic_starts = np.searchsorted(np.array([topic for topic, _, _ in examples]), self.topics)
+        example_topics = np.array([topic for topic, _, _ in examples])
+        self.topic_starts = np.searchsorted(example_topics, self.topics)
         self.matrix = self._vectorize([lemmas for _, lemmas, _ in examples], fit=True).T.tocsr()
         self.restorer.fit([raw for _, _, raw in examples] + [text for _, text in answers])
         if self.weights.get("paraphrase_embedding"):
-            self.paraphrases = embeddings.encode_paraphrases([raw for _, _, raw in examples]).T
+            self.paraphrases = embeddings.encode_paraphrases([raw for _, _, raw in examples], cache).T
         position = {topic: i for i, topic in enumerate(self.topics)}
-        answers = [(topic, text) for topic, text in answers if topic in position]
+        answers = sorted((position[topic], text) for topic, text in answers if topic in position)
         if self.weights.get("answer_embedding") and answers:
-            self.answers = embeddings.encode_passages([text for _, text in answers], self.answer_encoder)
-            self.answer_topics = np.array([position[topic] for topic, _ in answers])
+            if {topic for topic, _ in answers} != set(range(len(self.topics))):
+                missing = set(self.topics) - {self.topics[topic] for topic, _ in answers}
+                raise ValueError(f"FAQ topics without an answer text: {sorted(missing)[:5]}")
+            self.answers = embeddings.encode_passages([text for _, text in answers], self.answer_encoder, cache)
+            self.answer_starts = np.searchsorted(np.array([topic for topic, _ in answers]), np.arange(len(self.topics)))
+        self._calibrate(examples, example_topics, list(others), calibration_size, cache)
         return self
+
+    def _item_similarities(
+        self, lemmas: List[str], raws: List[str], cache: embeddings.EmbeddingCache | None = None
+    ) -> Dict[str, np.ndarray]:
+        """Similarity of each query to every paraphrase / answer (rows = queries)."""
+        items = {"lexical": np.asarray((self._vectorize(lemmas) @ self.matrix).todense())}
+        raws = [self.restorer.restore(raw) for raw in raws]  # the encoders expect written Polish
+        if self.paraphrases is not None:
+            items["paraphrase_embedding"] = embeddings.encode_paraphrases(raws, cache) @ self.paraphrases
+        if self.answers is not None:
+            items["answer_embedding"] = embeddings.encode_queries(raws, self.answer_encoder, cache) @ self.answers.T
+        return items
+
+    def _per_topic(self, items: Dict[str, np.ndarray]) -> Dict[str, np.ndarray]:
+        starts = {"answer_embedding": self.answer_starts}
+        return {name: per_topic(values, starts.get(name, self.topic_starts)) for name, values in items.items()}
+
+    def _calibrate(
+        self,
+        examples: List[Tuple[str, str, str]],
+        example_topics: np.ndarray,
+        others: List[Tuple[str, str]],
+        size: int,
+        cache: embeddings.EmbeddingCache | None,
+    ) -> None:
+        """Fits `self.answerability` on leave-one-out / leave-topic-out scores (see evidence.py)."""
+        generator = np.random.default_rng(42)
+        sample = np.sort(generator.permutation(len(examples))[:size])
+        position = {topic: i for i, topic in enumerate(self.topics)}
+        rows, labels = [], []
+        for chunk in np.array_split(sample, max(1, len(sample) // 200)):
+            items = self._item_similarities([examples[i][1] for i in chunk], [examples[i][2] for i in chunk], cache)
+            for name in ("lexical", "paraphrase_embedding"):
+                if name in items:
+                    items[name][np.arange(len(chunk)), chunk] = np.nan  # leave the paraphrase out
+            sources = self._per_topic(items)
+            fused = fuse(sources, self.weights)
+            top = np.nanargmax(np.where(np.isnan(fused), -np.inf, fused), axis=1)
+            own = np.array([position[example_topics[i]] for i in chunk])
+            rows.append(features(sources, fused))
+            labels.append((top == own).astype(int))
+            for name in sources:  # the same questions when their whole topic is missing
+                sources[name][np.arange(len(chunk)), own] = np.nan
+            rows.append(features(sources, fuse(sources, self.weights)))
+            labels.append(np.zeros(len(chunk), dtype=int))
+        off_topic_similarity: List[float] = []
+        if others:
+            chosen = [others[i] for i in generator.permutation(len(others))[: max(1, size // 3)]]
+            sources = self._per_topic(self._item_similarities([o[0] for o in chosen], [o[1] for o in chosen], cache))
+            rows.append(features(sources, fuse(sources, self.weights)))
+            labels.append(np.zeros(len(chosen), dtype=int))
+            best = sources.get("paraphrase_embedding", sources["lexical"])
+            off_topic_similarity = np.nanmax(best, axis=1).tolist()
+        self.answerability = AnswerabilityModel.fit(np.vstack(rows), np.concatenate(labels), off_topic_similarity)
+
+    def evidence(self, lemma_text: str, raw_text: str, focus: Tuple[str, str] | None = None) -> Dict[str, np.ndarray]:
+        """Per-topic evidence (1 x topics) of one message; with a (lemmas, raw) question `focus` of
+        a long message, the focus counts twice in the lexical score and half in the embeddings."""
+        if focus is None:
+            return self._per_topic(self._item_similarities([lemma_text], [raw_text]))
+        combined = f"{lemma_text} {focus[0]}"
+        items = self._item_similarities([combined, combined], [raw_text, focus[1]])
+        items = {
+            name: values[:1] if name == "lexical" else values.mean(axis=0, keepdims=True)
+            for name, values in items.items()
+        }
+        return self._per_topic(items)
+
+    def lexical_only(self, lemma_text: str) -> Dict[str, np.ndarray]:
+        """Cheap evidence for messages that need no FAQ answer (no encoder runs)."""
+        return self._per_topic({"lexical": np.asarray((self._vectorize([lemma_text]) @ self.matrix).todense())})
 
     def scores(self, lemma_text: str, raw_text: str) -> Tuple[np.ndarray, np.ndarray]:
         """(fused score, lexical cosine) of every topic, in `self.topics` order."""
-        from components import embeddings
+        sources = self.evidence(lemma_text, raw_text)
+        return fuse(sources, self.weights)[0], sources["lexical"][0]
 
-        lexical_all = np.asarray((self._vectorize([lemma_text]) @ self.matrix).todense()).ravel()
-        lexical = np.maximum.reduceat(lexical_all, self.topic_starts)
-        fused = self.weights.get("lexical", 1.0) * _zscore(lexical)
-        raw_text = self.restorer.restore(raw_text)  # the encoders expect written Polish
-        if self.paraphrases is not None:
-            similarity = embeddings.encode_paraphrases([raw_text])[0] @ self.paraphrases
-            fused += self.weights["paraphrase_embedding"] * _zscore(np.maximum.reduceat(similarity, self.topic_starts))
-        if self.answers is not None:
-            similarity = self.answers @ embeddings.encode_queries([raw_text], self.answer_encoder)[0]
-            per_topic = np.full(len(self.topics), similarity.min())
-            np.maximum.at(per_topic, self.answer_topics, similarity)
-            fused += self.weights["answer_embedding"] * _zscore(per_topic)
-        return fused, lexical
+
+DECISION_KEY = "answerability"
+NOT_IN_KB_INTENT = "not_in_kb"
+_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class FaqRetriever(StoredStateComponent):
-    """Chooses the FAQ answer (`faq/<id>`) for messages of the retrieval intent."""
+    """Chooses the FAQ answer (`faq/<id>`) and decides whether to answer, clarify or admit not knowing.
+
+    Output besides the ResponseSelector format: `answerability` = {decision: answer | clarify |
+    unknown, confidence: P(the first topic answers), suggestions: topics for buttons}. An FAQ
+    message the knowledge base cannot answer becomes intent `not_in_kb`; one it may answer with
+    several candidate topics becomes `nlu_fallback` (the clarification with buttons).
+    """
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
@@ -151,7 +238,8 @@ class FaqRetriever(StoredStateComponent):
             # share of the word-lemma cosine in the lexical score; the rest is character n-grams
             "word_weight": 0.5,
             "max_char_ngram": 4,
-            # weights of the z-scored evidence (0 turns a source off); chosen on benchmarks/faq.py
+            # weights of the z-scored evidence (0 turns a source off); set in config.yml from the
+            # development split of `python -m benchmarks.faq`
             "lexical_weight": 1.0,
             "paraphrase_embedding_weight": 1.0,
             "answer_embedding_weight": 2.0,
@@ -159,12 +247,19 @@ class FaqRetriever(StoredStateComponent):
             "answer_encoder": "e5",
             # softmax temperature turning fused scores into confidences
             "temperature": 1.0,
-            # a message whose best paraphrase is less similar than this is not an FAQ question
-            # whatever the intent classifier says: it becomes `nlu_fallback` (see benchmarks/faq.py)
-            "min_similarity": 0.2,
             # a message this similar to a knowledge-base question is that question: it is an FAQ
             # whatever the intent classifier says (DIET underfits a 100-topic `faq` class)
             "known_question_similarity": 0.9,
+            # P(first topic answers) needed to answer / to offer a clarification; config.yml sets
+            # them from the development split's curve (benchmarks/faq.py)
+            "answer_threshold": 0.5,
+            "clarify_threshold": 0.2,
+            # training paraphrases sampled to calibrate the answerability model
+            "calibration_size": 1200,
+            # the sentence encoders run only when the intent classifier says `faq` or is less sure
+            # than this of another intent (greetings, form answers and digits skip them)
+            "encode_below_confidence": 0.45,
+            "max_suggestions": 3,
             "ranking_length": 10,
         }
 
@@ -177,6 +272,11 @@ class FaqRetriever(StoredStateComponent):
             (example.get(INTENT_RESPONSE_KEY), lemma_text(example), example.get(TEXT))
             for example in training_data.intent_examples
             if example.get(INTENT) == retrieval_intent and example.get(INTENT_RESPONSE_KEY)
+        ]
+        others = [
+            (lemma_text(example), example.get(TEXT))
+            for example in training_data.intent_examples
+            if example.get(INTENT) != retrieval_intent and _LETTER.search(example.get(TEXT) or "")
         ]
         if not examples:
             logger.warning("No examples of retrieval intent '%s'; nothing to index.", retrieval_intent)
@@ -197,54 +297,123 @@ class FaqRetriever(StoredStateComponent):
         self._index = TopicIndex(
             self._config["word_weight"], self._config["max_char_ngram"], weights, self._config["answer_encoder"]
         )
-        self._index.fit(examples, answers)
-        logger.info("FAQ index: %d topics, %d paraphrases.", len(self._index.topics), len(examples))
+        cache = embeddings.EmbeddingCache()
+        self._index.fit(examples, answers, others, self._config["calibration_size"], cache)
+        logger.info(
+            "FAQ index: %d topics, %d paraphrases; %d texts encoded (the rest from the cache).",
+            len(self._index.topics),
+            len(examples),
+            cache.encoded,
+        )
         return self.persist((self._index, self._responses))
 
-    def rank(self, message: Message) -> Tuple[List[Tuple[str, float, float]], float]:
-        """Topics (`faq/<id>`) with confidence and lexical similarity, best first; and the best
-        lexical similarity of any topic (how FAQ-like the message is at all)."""
-        scores, lexical = self._index.scores(lemma_text(message), message.get(TEXT) or "")
-        if lexical.max() >= self._config["known_question_similarity"]:
-            scores[lexical.argmax()] = scores.max() + 1.0  # a knowledge-base question answers itself
+    def _focus(self, message: Message) -> Tuple[str, str] | None:
+        """(lemmas, raw text) of the question sentence(s) of a long message."""
+        text = message.get(TEXT) or ""
+        spans = question_spans(text)
+        if not spans:
+            return None
+        tokens = message.get(TOKENS_NAMES[TEXT]) or []
+        inside = [t.lemma for t in tokens if any(start <= t.start < end for start, end in spans)]
+        raw = " ".join(text[start:end].strip() for start, end in spans)
+        return (" ".join(inside) or " ".join(words(fold(raw))), raw)
+
+    def assess(self, message: Message, full: bool = True) -> Dict[str, Any]:
+        """Ranking (topic, confidence, lexical similarity), P(first topic answers) and the
+        decision; `full=False` ranks lexically only (no encoder, no decision)."""
+        index = self._index
+        if full:
+            sources = index.evidence(lemma_text(message), message.get(TEXT) or "", self._focus(message))
+        else:
+            sources = index.lexical_only(lemma_text(message))
+        fused = fuse(sources, index.weights)
+        lexical = sources["lexical"][0]
+        known = float(np.nanmax(lexical)) >= self._config["known_question_similarity"]
+        if known:
+            fused[0, int(np.nanargmax(lexical))] = np.nanmax(fused) + 1.0  # a KB question answers itself
+        scores = fused[0]
         top = np.argsort(-scores)[: self._config["ranking_length"]]
         # softmax over all topics, reported for the top ones
         exponentials = np.exp((scores - scores[top[0]]) / self._config["temperature"])
         confidences = exponentials[top] / exponentials.sum()
-        ranking = [(self._index.topics[i], float(c), float(lexical[i])) for i, c in zip(top, confidences, strict=False)]
-        return ranking, float(lexical.max())
-
-    def _correct_intent(self, message: Message, best_similarity: float) -> None:
-        """FAQ or not, by how close the message is to the knowledge base's own questions."""
-        retrieval_intent = self._config["retrieval_intent"]
-        predicted = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-        if predicted == retrieval_intent and best_similarity < self._config["min_similarity"]:
-            corrected = {
-                INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
-                PREDICTED_CONFIDENCE_KEY: 1.0 - best_similarity,
-            }
-        elif predicted is not None and best_similarity >= self._config["known_question_similarity"]:
-            corrected = {INTENT_NAME_KEY: retrieval_intent, PREDICTED_CONFIDENCE_KEY: best_similarity}
+        ranking = [(index.topics[i], float(c), float(lexical[i])) for i, c in zip(top, confidences, strict=False)]
+        result: Dict[str, Any] = {"ranking": ranking, "known_question": known, "sources": sources}
+        if not full:
+            return result
+        probability = 1.0 if known else float(index.answerability.probability(features(sources, fused))[0])
+        if probability >= self._config["answer_threshold"]:
+            decision = "answer"
+        elif probability >= self._config["clarify_threshold"]:
+            decision = "clarify"
         else:
-            return
-        others = [
-            r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != corrected[INTENT_NAME_KEY]
-        ]
-        # the rest share what the corrected intent leaves, so the ranking still sums to one
+            decision = "unknown"
+        best = sources.get("paraphrase_embedding", sources["lexical"])[0]
+        candidates = top[: self._config["max_suggestions"]]
+        if decision == "unknown":  # only topics plausibly related to the message
+            candidates = [i for i in candidates if best[i] >= index.answerability.related_similarity]
+        result.update(
+            decision=decision,
+            probability=probability,
+            suggestions=[index.topics[i] for i in candidates] if decision != "answer" else [],
+        )
+        return result
+
+    def _needs_faq_evidence(self, message: Message) -> bool:
+        """Encoders only for messages that may need an FAQ answer (not greetings, form answers, digits)."""
+        text = message.get(TEXT) or ""
+        if not _LETTER.search(text) or text.startswith("/"):
+            return False
+        intent = message.get(INTENT) or {}
+        return (
+            intent.get(INTENT_NAME_KEY) in (None, self._config["retrieval_intent"])
+            or (intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) < self._config["encode_below_confidence"]
+        )
+
+    def _set_intent(self, message: Message, name: str, confidence: float) -> None:
+        """Makes `name` the top intent; the rest share what it leaves, so the ranking sums to one."""
+        corrected = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
+        others = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != name]
         total = sum(r.get(PREDICTED_CONFIDENCE_KEY, 0.0) for r in others) or 1.0
-        scale = (1.0 - corrected[PREDICTED_CONFIDENCE_KEY]) / total
+        scale = (1.0 - confidence) / total
         ranking = [{**r, PREDICTED_CONFIDENCE_KEY: r.get(PREDICTED_CONFIDENCE_KEY, 0.0) * scale} for r in others]
         message.set(INTENT, corrected, add_to_output=True)
         message.set(INTENT_RANKING_KEY, [corrected] + ranking, add_to_output=True)
+
+    def _route(self, message: Message, assessment: Dict[str, Any]) -> None:
+        """The intent the dialogue acts on: the FAQ answer, a clarification (`nlu_fallback`) or
+        `not_in_kb`. Only messages the intent classifier took for FAQ are re-routed; other unsure
+        ones are left to the FallbackClassifier (gibberish: "I didn't understand")."""
+        retrieval_intent = self._config["retrieval_intent"]
+        intent = message.get(INTENT) or {}
+        predicted = intent.get(INTENT_NAME_KEY)
+        if predicted is None:
+            return
+        if assessment["known_question"]:
+            if predicted != retrieval_intent:
+                best_lexical = max(similarity for _, _, similarity in assessment["ranking"])
+                self._set_intent(message, retrieval_intent, best_lexical)
+            return
+        decision = assessment.get("decision")
+        if decision is None or predicted != retrieval_intent:
+            return
+        probability = assessment["probability"]
+        if decision == "answer":
+            # two agreeing pieces of evidence: the FallbackClassifier must not undo a sure answer
+            self._set_intent(message, retrieval_intent, max(probability, intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0))
+        elif decision == "clarify":
+            self._set_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME, 1.0 - probability)
+        else:
+            self._set_intent(message, NOT_IN_KB_INTENT, 1.0 - probability)
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self._index is None:
             return messages
         retrieval_intent = self._config["retrieval_intent"]
         for message in messages:
-            ranking, best_lexical = self.rank(message)
+            assessment = self.assess(message, full=self._needs_faq_evidence(message))
+            self._route(message, assessment)
+            ranking = assessment["ranking"]
             best_key, best_confidence, _ = ranking[0]
-            self._correct_intent(message, best_lexical)
             utter_action = f"utter_{best_key}"
             selector = message.get(RESPONSE_SELECTOR_PROPERTY_NAME, {})
             selector[RESPONSE_SELECTOR_RETRIEVAL_INTENTS] = [retrieval_intent]
@@ -266,4 +435,14 @@ class FaqRetriever(StoredStateComponent):
                 ],
             }
             message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selector, add_to_output=True)
+            if "decision" in assessment:
+                message.set(
+                    DECISION_KEY,
+                    {
+                        "decision": assessment["decision"],
+                        "confidence": round(assessment["probability"], 4),
+                        "suggestions": assessment["suggestions"],
+                    },
+                    add_to_output=True,
+                )
         return messages

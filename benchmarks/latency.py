@@ -1,0 +1,138 @@
+"""`python -m benchmarks.latency`: `/model/parse` latency through the HTTP API, written to
+reports/faq_latency.md.
+
+Starts `rasa run --enable-api` on a free port with
+- the assistant's full model (the test model of tests/stack.py, trained if missing), and
+- FAQ-only NLU models (tokenizer, lemmatizer, FaqRetriever as in config.yml) at 100 real topics and
+  at `--sizes` topics (real + SYNTHETIC, benchmarks/synthetic.py),
+and times each request of the held-out TEST questions, the out-of-KB TEST questions (all up to 300
+characters) and short non-FAQ messages, one at a time, from the client side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Dict, List, Sequence, Tuple
+
+import requests
+
+from benchmarks.heldout import load_queries
+from benchmarks.unanswerable import load_unanswerable
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORT = ROOT / "reports" / "faq_latency.md"
+SHORT = ["Dzień dobry", "Hello", "dziękuję", "tak", "12345", "00-950", "Jan Kowalski", "ok", "nie", "thanks"]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[int(share * (len(ordered) - 1))]
+
+
+def measure(model: Path, texts: Dict[str, List[str]]) -> Dict[str, Tuple[float, float, int]]:
+    port, token = _free_port(), secrets.token_hex(8)
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            [str(Path(sys.executable).parent / "rasa"), "run", "--enable-api", "--model", str(model)]
+            + ["--port", str(port), "--auth-token", token],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            url = f"http://127.0.0.1:{port}"
+            deadline = time.time() + 600
+            while time.time() < deadline:
+                if process.poll() is not None:
+                    log.seek(0)
+                    raise RuntimeError(log.read().decode()[-2000:])
+                try:
+                    if requests.get(f"{url}/status", params={"token": token}, timeout=2).ok:
+                        break
+                except requests.RequestException:
+                    time.sleep(1)
+            session = requests.Session()
+            for text in SHORT + texts["FAQ questions (held-out)"][:10]:  # warm-up
+                session.post(f"{url}/model/parse", params={"token": token}, json={"text": text}, timeout=60)
+            results = {}
+            for group, items in texts.items():
+                timings = []
+                for text in items:
+                    started = time.perf_counter()
+                    session.post(f"{url}/model/parse", params={"token": token}, json={"text": text}, timeout=60)
+                    timings.append((time.perf_counter() - started) * 1000)
+                results[group] = (percentile(timings, 0.5), percentile(timings, 0.95), len(timings))
+            return results
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def faq_only_model(size: int) -> Path:
+    """An NLU model with the FAQ pipeline of config.yml over `size` topics (real + SYNTHETIC)."""
+    from benchmarks.faq import Ours, our_pipeline
+    from benchmarks.synthetic import synthetic_entries
+    from kb_import import load_knowledge_base
+    from kb_import.model import KnowledgeBase
+
+    kb = load_knowledge_base(ROOT / "kb")
+    entries = kb.published()
+    if size > len(entries):
+        entries = entries + [entry for entry, _ in synthetic_entries(size - len(entries))]
+    engine = Ours(f"{size}", our_pipeline())
+    engine.train(KnowledgeBase(entries, kb.synonyms, kb.sources))
+    return engine.model_path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="*", default=[2000])
+    parser.add_argument("--report", type=Path, default=REPORT)
+    args = parser.parse_args()
+    from tests.stack import trained_model
+
+    texts = {
+        "FAQ questions (held-out)": [q.text for q in load_queries(split="test") if len(q.text) <= 300],
+        "out-of-KB questions": [u.text for u in load_unanswerable("test") if len(u.text) <= 300],
+        "short non-FAQ messages": SHORT * 5,
+    }
+    models = [("full assistant model, 100 topics", trained_model())]
+    models.append(("FAQ-only NLU model, 100 topics", faq_only_model(0)))
+    models += [
+        (f"FAQ-only NLU model, {size} topics (SYNTHETIC beyond 100)", faq_only_model(size)) for size in args.sizes
+    ]
+    lines = [
+        "# `/model/parse` latency through the HTTP API\n",
+        f"Produced by `python -m benchmarks.latency`; {os.cpu_count()} cores, shared with other work while measured",
+        "(timings are under load). One request at a time; p50 / p95 in ms, client side.\n",
+        "| model | " + " | ".join(f"{group} p50 / p95 (n)" for group in texts) + " |",
+        "|---|" + "---|" * len(texts),
+    ]
+    for name, model in models:
+        results = measure(model, texts)
+        cells = [f"{results[g][0]:.0f} / {results[g][1]:.0f} ({results[g][2]})" for g in texts]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+        print(lines[-1], flush=True)
+    args.report.write_text("\n".join(lines) + "\n", "utf-8")
+    print(f"written to {args.report}")
+
+
+if __name__ == "__main__":
+    main()
