@@ -1,0 +1,40 @@
+"""The console's Sanic application: one login for every kind of staff, a blueprint per section.
+
+Runs as its own process (`python -m console`), separate from Rasa: it reads the application
+database and Rasa's event broker, and talks to conversations only through Rasa's HTTP API.
+"""
+
+from __future__ import annotations
+
+from sanic import Request, Sanic
+from sanic.response import HTTPResponse
+
+from console.config import ROOT, ConsoleConfig
+from console.login import login_routes
+from console.pages import SECURITY_HEADERS
+
+
+def create_app(config: ConsoleConfig | None = None, name: str = "console") -> Sanic:
+    app = Sanic(name)
+    app.config.REQUEST_MAX_SIZE = 1_000_000
+    app.config.RESPONSE_TIMEOUT = 3600  # live streams stay open
+    app.ctx.config = config or ConsoleConfig.from_env()
+    app.static("/static", str(ROOT / "console" / "static"), name="static")
+    app.blueprint(login_routes)
+    _register_sections(app)
+
+    @app.on_response
+    async def security_headers(request: Request, response: HTTPResponse) -> None:
+        for header, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(header, value)
+
+    return app
+
+
+def _register_sections(app: Sanic) -> None:
+    """Each section of the console is a blueprint in its own module."""
+    try:
+        from console.handoff import handoff_routes
+    except ImportError:  # the handoff section is being built
+        return
+    app.blueprint(handoff_routes)
