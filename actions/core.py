@@ -1,4 +1,4 @@
-"""Actions of the core dialogue: language switch, fallback suggestions, ratings."""
+"""Actions of the core dialogue: language switch, fallback suggestions (ratings: actions/handoff.py)."""
 
 from __future__ import annotations
 
@@ -118,25 +118,3 @@ def parse_rating(value: Any) -> int | None:
         return None
     number = int(match.group())
     return number if 1 <= number <= 5 else None
-
-
-class ActionRateService(Action):
-    def name(self) -> str:
-        return "action_rate_service"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-        text = (tracker.latest_message or {}).get("text", "")
-        rating = parse_rating(next(tracker.get_latest_entity_values("rating"), None))
-        if rating is None and not text.startswith("/"):
-            rating = parse_rating(text)
-        if rating is None:
-            dispatcher.utter_message(response="utter_ask_rating")
-            return [SlotSet("rating", None)]
-        from services.storage.ratings import save_rating
-
-        channel = tracker.get_latest_input_channel() or "unknown"
-        save_rating(None, tracker.sender_id, rating, channel)
-        dispatcher.utter_message(response="utter_rating_thanks", rating=rating)
-        if rating <= 2:
-            dispatcher.utter_message(response="utter_rating_sorry")
-        return [SlotSet("rating", str(rating))]

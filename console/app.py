@@ -33,8 +33,11 @@ def create_app(config: ConsoleConfig | None = None, name: str = "console") -> Sa
 
 def _register_sections(app: Sanic) -> None:
     """Each section of the console is a blueprint in its own module."""
-    try:
-        from console.handoff import handoff_routes
-    except ImportError:  # the handoff section is being built
-        return
+    from console.handoff import handoff_routes
+    from console.watcher import follow_events
+
     app.blueprint(handoff_routes)
+
+    @app.after_server_start
+    async def start_watcher(app: Sanic, _loop: object) -> None:
+        app.add_task(follow_events(app))
