@@ -6,6 +6,9 @@ database and Rasa's event broker, and talks to conversations only through Rasa's
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse
 
@@ -39,5 +42,11 @@ def _register_sections(app: Sanic) -> None:
     app.blueprint(handoff_routes)
 
     @app.after_server_start
-    async def start_watcher(app: Sanic, _loop: object) -> None:
-        app.add_task(follow_events(app))
+    async def start_watcher(app: Sanic, loop: asyncio.AbstractEventLoop) -> None:
+        app.ctx.watcher = loop.create_task(follow_events(app))
+
+    @app.before_server_stop
+    async def stop_watcher(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
+        app.ctx.watcher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await app.ctx.watcher

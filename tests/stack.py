@@ -201,10 +201,12 @@ class Stack:
         _wait(self.console_url + "/login", console, self.workdir / "console.log")
         return self
 
-    def add_staff(self, username: str, password: str, role: str = "agent", name: str | None = None) -> None:
+    def add_staff(
+        self, username: str, password: str, role: str = "agent", name: str | None = None, extra: List[str] = ()
+    ) -> None:
         """Creates a console account with `python -m console.users add`, as the README tells a person to."""
         args = [sys.executable, "-m", "console.users", "add", "--username", username, "--role", role]
-        args += ["--password-stdin"] + (["--name", name] if name else [])
+        args += ["--password-stdin", *extra] + (["--name", name] if name else [])
         subprocess.run(
             args,
             cwd=ROOT,
