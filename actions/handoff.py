@@ -50,7 +50,11 @@ def last_question(tracker: Tracker) -> str | None:
 
 
 def handoff_reason(tracker: Tracker) -> str:
-    """Why the user is handed over: the button's entity, else the form or the bot's last response."""
+    """Why the user is handed over: the button's entity, else the form or the bot's last response.
+
+    A topic that needs a consultant says so in its button (`kb_topic`); any other answer before a
+    typed request is just the conversation so far.
+    """
     given = next(tracker.get_latest_entity_values("handoff_reason"), None)
     if given in REASONS:
         return given
@@ -58,8 +62,6 @@ def handoff_reason(tracker: Tracker) -> str:
         return "registration_form"
     last_bot = next((e for e in reversed(tracker.events) if e.get("event") == "bot"), None)
     response = ((last_bot or {}).get("metadata") or {}).get("utter_action") or ""
-    if response.startswith("utter_faq/"):
-        return "kb_topic"
     return REASON_AFTER_RESPONSE.get(response, "user_request")
 
 

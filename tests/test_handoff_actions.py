@@ -150,7 +150,9 @@ def test_reason_comes_from_the_button_or_the_previous_response() -> None:
     entity = [{"entity": "handoff_reason", "value": "low_rating"}]
     assert handoff_reason(tracker(["/request_human"], entities=entity)) == "low_rating"
     assert handoff_reason(tracker(["xx", "/request_human"], bot_before="utter_offer_consultant")) == "fallback"
-    assert handoff_reason(tracker(["q", "/request_human"], bot_before="utter_faq/business_succession")) == "kb_topic"
+    kb_button = [{"entity": "handoff_reason", "value": "kb_topic"}]
+    assert handoff_reason(tracker(["q", "/request_human"], entities=kb_button, bot_before="utter_faq/x")) == "kb_topic"
+    assert handoff_reason(tracker(["q", "konsultant"], bot_before="utter_faq/registration_cost")) == "user_request"
     assert handoff_reason(tracker(["q", "/request_human"], bot_before="utter_default")) == "unknown_answer"
     assert handoff_reason(tracker(["konsultant"])) == "user_request"
     assert last_question(tracker(["jak zamknąć firmę", "/request_human"])) == "jak zamknąć firmę"

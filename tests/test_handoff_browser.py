@@ -19,6 +19,8 @@ from tests.test_browser import AXE, browser  # noqa: F401  (the module's Chromiu
 
 PASSWORD = "secret for tests 1"
 INJECTION = "<img src=x onerror=\"document.title='pwned'\"><script>document.title='pwned'</script>Pytanie"
+# waits for an answer from Rasa or the console (the machine may be busy: the suite shares 2 cores)
+ANSWER = 30_000
 WCAG = "{runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}"
 
 
@@ -71,69 +73,75 @@ def test_user_and_consultant_talk_live_then_the_bot_asks_for_a_rating(contexts, 
     console = contexts(viewport={"width": 1280, "height": 860})
     log_in(console, rasa_stack, username)
     console.get_by_role("link", name="Handoff queue").first.click()
-    expect(console.get_by_role("heading", name="Handoff queue")).to_be_visible()
+    expect(console.get_by_role("heading", name="Handoff queue")).to_be_visible(timeout=ANSWER)
     assert axe_violations(console) == []
 
     user = contexts(viewport={"width": 1280, "height": 860})
     user.goto(rasa_stack.web_url + "/")
     user.get_by_role("button", name="Czat z wirtualnym urzędnikiem").click()
-    expect(bot_messages(user).first).to_contain_text("Dzień dobry! Jestem wirtualnym urzędnikiem")
+    expect(bot_messages(user).first).to_contain_text("Dzień dobry! Jestem wirtualnym urzędnikiem", timeout=ANSWER)
     user.get_by_label("Twoja wiadomość").fill(INJECTION)
     user.keyboard.press("Enter")
-    expect(bot_messages(user)).to_have_count(2)
+    expect(bot_messages(user)).to_have_count(2, timeout=ANSWER)
     user.get_by_label("Twoja wiadomość").fill("czy mogę porozmawiać z człowiekiem?")
     user.keyboard.press("Enter")
     queued = response_text("utter_handoff_queued", "pl").split("{position}")[0]
-    expect(bot_messages(user).nth(2)).to_contain_text(queued)
+    expect(bot_messages(user).nth(2)).to_contain_text(queued, timeout=ANSWER)
     conversation = user.evaluate("JSON.parse(localStorage.getItem('virtualOfficial.v1')).sessionId")
     ticket = ticket_row(rasa_stack, conversation)
     assert ticket.status == "waiting" and ticket.last_question == INJECTION
 
     # the consultant's queue shows the request without a reload; the user's text stays text
     row = console.locator(f'#waiting tr[data-ticket="{ticket.id}"]')
-    expect(row).to_be_visible(timeout=15000)
+    expect(row).to_be_visible(timeout=ANSWER)
     expect(row).to_contain_text("Polish")
     expect(row).to_contain_text("asked for a person")
     expect(row).to_contain_text(INJECTION)
     assert console.locator("#waiting img, #waiting script").count() == 0
     row.get_by_role("button", name=f"Take conversation {ticket.id}").click()
-    expect(console.get_by_role("heading", name=f"Conversation {ticket.id}")).to_be_visible()
+    expect(console.get_by_role("heading", name=f"Conversation {ticket.id}")).to_be_visible(timeout=ANSWER)
     transcript = console.locator("#transcript")
-    expect(transcript).to_contain_text("czy mogę porozmawiać z człowiekiem?")
-    expect(transcript.locator("li.user").first).to_contain_text(INJECTION)
+    expect(transcript).to_contain_text("czy mogę porozmawiać z człowiekiem?", timeout=ANSWER)
+    expect(transcript.locator("li.user", has_text="Pytanie")).to_contain_text(INJECTION, timeout=ANSWER)
     assert transcript.locator("img, script").count() == 0
     assert "pwned" not in console.title()
 
     joined = response_text("utter_handoff_agent_joined", "pl").replace("{handoff_agent}", "Anna")
-    expect(bot_messages(user).nth(3)).to_contain_text(joined)
-    expect(user.locator("#vo-agent")).to_have_text("Rozmawiasz z konsultantem: Anna")
+    expect(bot_messages(user).nth(3)).to_contain_text(joined, timeout=ANSWER)
+    expect(user.locator("#vo-agent")).to_have_text("Rozmawiasz z konsultantem: Anna", timeout=ANSWER)
 
     console.get_by_label("Your answer to the user").fill("Dzień dobry, tu Anna. W czym mogę pomóc?")
     console.keyboard.press("Enter")
-    expect(bot_messages(user).nth(4)).to_have_text("Konsultant Anna: Dzień dobry, tu Anna. W czym mogę pomóc?")
+    expect(bot_messages(user).nth(4)).to_have_text(
+        "Konsultant Anna: Dzień dobry, tu Anna. W czym mogę pomóc?", timeout=ANSWER
+    )
     user.get_by_label("Twoja wiadomość").fill("Jak zarejestrować się do VAT?")
     user.keyboard.press("Enter")
-    expect(transcript.locator("li.user").last).to_contain_text("Jak zarejestrować się do VAT?")
-    expect(transcript.locator("li.agent")).to_contain_text("Dzień dobry, tu Anna.")
+    expect(transcript.locator("li.user").last).to_contain_text("Jak zarejestrować się do VAT?", timeout=ANSWER)
+    expect(transcript.locator("li.agent")).to_contain_text("Dzień dobry, tu Anna.", timeout=ANSWER)
 
     console.get_by_label("Search topics").fill("rejestracja VAT")
     console.get_by_role("button", name="Search").click()
     first_answer = console.locator("#canned-results li").first
-    expect(first_answer).to_contain_text("VAT")
+    expect(first_answer).to_contain_text("VAT", timeout=ANSWER)
     first_answer.get_by_role("button").click()
     expect(console.get_by_label("Your answer to the user")).not_to_have_value("")
     assert axe_violations(console) == []
     console.keyboard.press("Enter")
-    expect(bot_messages(user).nth(5)).to_contain_text("Konsultant Anna:")
+    expect(bot_messages(user).nth(5)).to_contain_text("Konsultant Anna:", timeout=ANSWER)
 
     console.get_by_role("button", name="Close and hand back to the assistant").click()
-    expect(console.get_by_role("heading", name="Handoff queue")).to_be_visible()
-    expect(bot_messages(user).nth(6)).to_have_text("Urzędnik: " + response_text("utter_handoff_bot_back", "pl"))
-    expect(user.locator("#vo-agent")).to_be_hidden()
-    expect(bot_messages(user).nth(7)).to_contain_text(response_text("utter_ask_consultant_rating", "pl"))
+    expect(console.get_by_role("heading", name="Handoff queue")).to_be_visible(timeout=ANSWER)
+    expect(bot_messages(user).nth(6)).to_have_text(
+        "Urzędnik: " + response_text("utter_handoff_bot_back", "pl"), timeout=ANSWER
+    )
+    expect(user.locator("#vo-agent")).to_be_hidden(timeout=ANSWER)
+    expect(bot_messages(user).nth(7)).to_contain_text(
+        response_text("utter_ask_consultant_rating", "pl"), timeout=ANSWER
+    )
     user.locator("#vo-log .vo-buttons").last.get_by_role("button", name="5").click()
     thanks = response_text("utter_consultant_rating_thanks", "pl").replace("{rating}", "5")
-    expect(bot_messages(user).nth(8)).to_have_text("Urzędnik: " + thanks)
+    expect(bot_messages(user).nth(8)).to_have_text("Urzędnik: " + thanks, timeout=ANSWER)
     stored = ticket_row(rasa_stack, conversation)
     assert (stored.status, stored.rating, stored.assigned_agent) == ("closed", 5, username)
 

@@ -122,7 +122,7 @@ def test_take_reply_close_then_the_bot_asks_for_and_stores_the_rating(rasa_stack
     assert texts(reply) == response_text("utter_consultant_rating_thanks", "pl").replace("{rating}", "4"), dump(reply)
     stored = ticket_of(rasa_stack, sender)
     assert (stored.status, stored.rating, stored.assigned_agent) == ("closed", 4, anna.username)
-    assert audit_actions(rasa_stack, anna.username) == ["login", "take", "read", "reply", "close"]
+    assert audit_actions(rasa_stack, anna.username) == ["login", "take", "reply", "read", "close"]
     # the bot is back for everything else
     assert texts(rasa_stack.say(sender, "dziękuję")) == response_text("utter_thank", "pl")
 

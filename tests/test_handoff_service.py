@@ -161,6 +161,7 @@ def test_transcript_from_the_sql_event_broker_table_masks_personal_data_for_prev
             ("s1", {"event": "user", "text": "mój PESEL 44051401359, mail jan@example.com", "timestamp": 1.0}),
             ("s1", {"event": "bot", "text": "Łączę z konsultantem.", "metadata": {"utter_action": "x"}}),
             ("s2", {"event": "user", "text": "other conversation"}),
+            ("s1", {"event": "user", "text": "/greet", "parse_data": {"intent": {"name": "greet"}}}),
             ("s1", {"event": "pause"}),
             ("s1", {"event": "bot", "text": "Dzień dobry, tu Anna", "metadata": {"handoff_agent": "Anna"}}),
             ("s1", {"event": "slot", "name": "x", "value": 1}),
@@ -174,13 +175,14 @@ def test_transcript_from_the_sql_event_broker_table_masks_personal_data_for_prev
     assert [(line.who, line.text) for line in lines] == [
         ("user", "mój PESEL 44051401359, mail jan@example.com"),
         ("bot", "Łączę z konsultantem."),
+        ("user", "[button: greet]"),
         ("system", "bot paused"),
         ("agent", "Dzień dobry, tu Anna"),
     ]
     assert lines[-1].name == "Anna"
     preview = masked(lines)[0].text
     assert "44051401359" not in preview and "*********59" in preview and "j***@example.com" in preview
-    assert [line.id for line in transcript(url, "s1", after=lines[1].id)] == [lines[2].id, lines[3].id]
+    assert [line.id for line in transcript(url, "s1", after=lines[2].id)] == [lines[3].id, lines[4].id]
     assert transcript(f"sqlite:///{tmp_path / 'missing.db'}", "s1") == []  # broker not started yet
 
 

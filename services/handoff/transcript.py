@@ -38,7 +38,10 @@ def line_from_event(event_id: int, event: Dict[str, Any]) -> Line | None:
     stamp = float(event.get("timestamp") or 0)
     if kind == "user":
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name") or ""
-        return Line(event_id, "user", str(event.get("text") or ""), stamp, intent=intent)
+        words = str(event.get("text") or "")
+        if words.startswith("/"):  # a button click: its payload is not what the user read
+            words = f"[button: {intent or words[1:]}]"
+        return Line(event_id, "user", words, stamp, intent=intent)
     if kind == "bot":
         metadata = event.get("metadata") or {}
         words = str(event.get("text") or "")
