@@ -240,6 +240,8 @@ class Stack:
             ],
         )
         _wait(f"{self.url}/status?token={self.token}", rasa, self.workdir / "rasa.log")
+        # the first prediction builds TensorFlow's graphs (seconds on a busy machine): do it before any test
+        self.say(f"warm-up-{secrets.token_hex(4)}", "/greet")
 
     def restart_rasa(self) -> None:
         _stop(self.processes.pop("rasa", None))
