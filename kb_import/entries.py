@@ -64,4 +64,20 @@ def entry_from_mapping(data: Any, category: str, where: str, problems: List[Prob
         short_answer=_texts(data.get("short_answer"), located, "short_answer", problems),
         keywords=_lists(data.get("keywords"), located, "keywords", problems),
         sources=[str(s).strip() for s in sources if str(s).strip()],
+        needs_consultant=_flag(data.get("needs_consultant"), located, problems),
     )
+
+
+def _flag(value: Any, where: str, problems: List[Problem]) -> bool:
+    """An optional yes/no field (`needs_consultant: true`); spreadsheets give "yes"/"tak"/"1"."""
+    if value is None or value == "":
+        return False
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "yes", "tak", "1", "x"):
+        return True
+    if text in ("false", "no", "nie", "0"):
+        return False
+    problems.append(Problem(where, f"`needs_consultant` must be true or false, got {value!r}"))
+    return False

@@ -82,11 +82,22 @@ def render_nlu(kb: KnowledgeBase) -> str:
     return "".join(parts)
 
 
+# A topic marked `needs_consultant` ends with this button (the handoff slice takes it from there).
+CONSULTANT_BUTTON = {"pl": "Rozmowa z konsultantem", "en": "Talk to a consultant"}
+CONSULTANT_PAYLOAD = '/request_human{{"handoff_reason":"kb_topic"}}'
+
+
+def _with_offer(entry: Entry, variation: Dict[str, object], lang: str) -> Dict[str, object]:
+    if entry.needs_consultant:
+        variation["buttons"] = [{"title": CONSULTANT_BUTTON[lang], "payload": CONSULTANT_PAYLOAD}]
+    return variation
+
+
 def _variations(entry: Entry) -> List[Dict[str, object]]:
     english = [{"type": "slot", "name": "language", "value": "en"}]
     variations: List[Dict[str, object]] = [
-        {"text": entry.answer["pl"]},
-        {"text": entry.answer["en"], "condition": english},
+        _with_offer(entry, {"text": entry.answer["pl"]}, "pl"),
+        _with_offer(entry, {"text": entry.answer["en"], "condition": english}, "en"),
     ]
     if entry.short_answer.get("pl") and entry.short_answer.get("en"):
         for channel in SHORT_ANSWER_CHANNELS:

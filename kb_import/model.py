@@ -31,6 +31,8 @@ class Entry:
     short_answer: Dict[str, str] = field(default_factory=dict)
     keywords: Dict[str, List[str]] = field(default_factory=dict)
     sources: List[str] = field(default_factory=list)
+    # the answer is followed by an offer to talk to a consultant (complex or personal matters)
+    needs_consultant: bool = False
 
     @property
     def published(self) -> bool:

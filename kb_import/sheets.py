@@ -9,6 +9,7 @@ Offices keep their FAQ in spreadsheets. The first row holds the column names (or
 | questions_pl, questions_en | one question per line within the cell |
 | keywords_pl, keywords_en | separated by commas or new lines |
 | sources | links separated by spaces or new lines |
+| needs_consultant | optional: yes/tak/true to follow the answer with a consultant offer |
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ def load_sheet(path: Path, label: str, problems: List[Problem]) -> List[Entry]:
             "owner": row.get("owner", ""),
             "last_review": row.get("last_review") or None,
             "sources": _split(row.get("sources", ""), r"\s+"),
+            "needs_consultant": row.get("needs_consultant") or None,
         }
         for field_name in ("title", "answer", "short_answer"):
             data[field_name] = {

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The main job: set up (first time), train if the model is missing or stale, start the Rasa server,
 # the action server and the website, print the URLs. Ctrl-C stops everything.
-# Ports (override with environment variables): RASA_PORT=5005, ACTIONS_PORT=5055, WEB_PORT=8080.
+# Ports (override with environment variables): RASA_PORT=5005, ACTIONS_PORT=5055, WEB_PORT=8080,
+# CONSOLE_PORT=8090 (the staff console; create an account first: python -m console.users add ...).
 source "$(dirname "$0")/common.sh"
 
 RASA_PORT="${RASA_PORT:-5005}"
 ACTIONS_PORT="${ACTIONS_PORT:-5055}"
 WEB_PORT="${WEB_PORT:-8080}"
+CONSOLE_PORT="${CONSOLE_PORT:-8090}"
 
 setup_python
 setup_runtime
@@ -38,12 +40,17 @@ pids+=($!)
 pids+=($!)
 "$PY" -m website.serve --port "$WEB_PORT" --rasa-url "http://localhost:${RASA_PORT}" > var/logs/website.log 2>&1 &
 pids+=($!)
+# the staff console reads Rasa's event broker (endpoints.yml: var/events.db) and talks through the HTTP API
+RASA_URL="http://localhost:${RASA_PORT}" RASA_API_TOKEN="$RASA_API_TOKEN" \
+  "$PY" -m console --port "$CONSOLE_PORT" > var/logs/console.log 2>&1 &
+pids+=($!)
 
 log "waiting for the servers (logs in var/logs/)"
 for _ in $(seq 1 180); do
   if curl -sf "http://localhost:${RASA_PORT}/status?token=${RASA_API_TOKEN}" >/dev/null 2>&1 \
      && curl -sf "http://localhost:${ACTIONS_PORT}/health" >/dev/null 2>&1 \
-     && curl -sf "http://localhost:${WEB_PORT}/" >/dev/null 2>&1; then
+     && curl -sf "http://localhost:${WEB_PORT}/" >/dev/null 2>&1 \
+     && curl -sf "http://localhost:${CONSOLE_PORT}/login" >/dev/null 2>&1; then
     cat <<MSG
 
   The virtual official is running.
@@ -51,6 +58,8 @@ for _ in $(seq 1 180); do
     Rasa server (REST):      http://localhost:${RASA_PORT}/webhooks/rest/webhook
     Rasa HTTP API:           http://localhost:${RASA_PORT}/  (token: ${RASA_API_TOKEN}, also in var/api_token)
     Action server:           http://localhost:${ACTIONS_PORT}/health
+    Staff console:           http://localhost:${CONSOLE_PORT}/
+                             (first account: .venv/bin/python -m console.users add --username anna --role agent)
     Model:                   ${MODEL}
   Press Ctrl-C to stop.
 

@@ -119,6 +119,9 @@ class Stack:
     rasa_port: int = field(default_factory=free_port)
     actions_port: int = field(default_factory=free_port)
     web_port: int = field(default_factory=free_port)
+    console_port: int = field(default_factory=free_port)
+    # the consultants' schedule is read at this fixed time, so handoff tests do not depend on the day
+    office_clock: str | None = "2026-11-25T10:00:00+01:00"  # a Wednesday, consultants at work
     processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
 
     @property
@@ -128,6 +131,14 @@ class Stack:
     @property
     def web_url(self) -> str:
         return f"http://127.0.0.1:{self.web_port}"
+
+    @property
+    def console_url(self) -> str:
+        return f"http://localhost:{self.console_port}"
+
+    @property
+    def events_db(self) -> Path:
+        return self.workdir / "events.db"
 
     @property
     def app_db_url(self) -> str:
@@ -148,10 +159,13 @@ class Stack:
     def start(self) -> Stack:
         self.workdir.mkdir(parents=True, exist_ok=True)
         app_env = {"APP_DATABASE_URL": self.app_db_url}
+        if self.office_clock:
+            app_env["OFFICE_CLOCK"] = self.office_clock
         subprocess.run([sys.executable, "-m", "services.storage.migrate"], cwd=ROOT, env={**ENV, **app_env}, check=True)
         (self.workdir / "endpoints.yml").write_text(
             f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n'
             f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.tracker_db}"\n'
+            f'event_broker:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.events_db}"\n'
         )
         actions = self._spawn(
             "actions",
@@ -172,9 +186,35 @@ class Stack:
         website = self._spawn(
             "website", [sys.executable, "-m", "website.serve", "--port", str(self.web_port), "--rasa-url", self.url]
         )
+        console = self._spawn(
+            "console",
+            [sys.executable, "-m", "console", "--port", str(self.console_port)],
+            {
+                **app_env,
+                "EVENTS_DATABASE_URL": f"sqlite:///{self.events_db}",
+                "RASA_URL": self.url,
+                "RASA_API_TOKEN": self.token,
+            },
+        )
         _wait(f"http://127.0.0.1:{self.actions_port}/health", actions, self.workdir / "actions.log")
         _wait(self.web_url + "/", website, self.workdir / "website.log")
+        _wait(self.console_url + "/login", console, self.workdir / "console.log")
         return self
+
+    def add_staff(
+        self, username: str, password: str, role: str = "agent", name: str | None = None, extra: List[str] = ()
+    ) -> None:
+        """Creates a console account with `python -m console.users add`, as the README tells a person to."""
+        args = [sys.executable, "-m", "console.users", "add", "--username", username, "--role", role]
+        args += ["--password-stdin", *extra] + (["--name", name] if name else [])
+        subprocess.run(
+            args,
+            cwd=ROOT,
+            env={**ENV, "APP_DATABASE_URL": self.app_db_url},
+            input=password + "\n",
+            text=True,
+            check=True,
+        )
 
     def start_rasa(self) -> None:
         rasa = self._spawn(
@@ -200,6 +240,8 @@ class Stack:
             ],
         )
         _wait(f"{self.url}/status?token={self.token}", rasa, self.workdir / "rasa.log")
+        # the first prediction builds TensorFlow's graphs (seconds on a busy machine): do it before any test
+        self.say(f"warm-up-{secrets.token_hex(4)}", "/greet")
 
     def restart_rasa(self) -> None:
         _stop(self.processes.pop("rasa", None))

@@ -56,7 +56,9 @@ def test_chat_in_polish_then_english_and_survives_reload(page: Page, rasa_stack:
     launcher = page.get_by_role("button", name="Czat z wirtualnym urzędnikiem")
     launcher.focus()
     page.keyboard.press("Enter")  # keyboard only
-    expect(launcher).to_have_attribute("aria-expanded", "true")
+    # the open panel replaces the launcher (never drawn over it); the panel's × and Escape close it
+    expect(page.locator("#vo-launcher")).to_have_attribute("aria-expanded", "true")
+    expect(page.locator("#vo-launcher")).to_be_hidden()
     expect(page.locator("#vo-input")).to_be_focused()
     expect(bot_messages(page).first).to_contain_text("Dzień dobry! Jestem wirtualnym urzędnikiem")
     expect(page.locator("#vo-log .vo-buttons button").first).to_have_text("Zarejestruj firmę")

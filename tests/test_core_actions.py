@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from actions.core import parse_rating
 from services.conversation.language_policy import requested_language
+from services.storage.ratings import parse_rating
 
 
 def test_requested_language() -> None:

@@ -45,3 +45,17 @@ def load_office(path: Path = OFFICE_FILE) -> Office:
         hours=hours,
         public_holidays=str(data.get("public_holidays", "PL")),
     )
+
+
+def contact_variables(language: str, office: Office | None = None) -> Dict[str, str]:
+    """Variables for responses that mention the office: phone numbers, consultants' hours, page."""
+    from services.office.schedule import hours_text
+
+    office = office or load_office()
+    return {
+        "phone": office.phone_main,
+        "phone_international": office.phone_international,
+        "hours": hours_text(office, language),
+        "contact_page": office.contact_page,
+        "office_name": office.name.get(language) or office.name.get("pl", ""),
+    }

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Union
+import re
+from typing import Any, Union
 
 from sqlalchemy.orm import Session
 
@@ -10,6 +11,15 @@ from services.storage.db import session_scope
 from services.storage.models import Rating
 
 MIN_RATING, MAX_RATING = 1, 5
+
+
+def parse_rating(value: Any) -> int | None:
+    """1-5 from what a user typed or an entity value ("4", "4/5", "4 gwiazdki"); None otherwise."""
+    match = re.search(r"\d+", str(value or ""))
+    if not match:
+        return None
+    number = int(match.group())
+    return number if MIN_RATING <= number <= MAX_RATING else None
 
 
 def _checked_rating(rating: Union[int, str]) -> int:

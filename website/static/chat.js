@@ -9,18 +9,19 @@
     pl: { launcher: "Czat z wirtualnym urzędnikiem", title: "Wirtualny urzędnik", language: "Język rozmowy",
           close: "Zamknij czat", log: "Rozmowa", inputLabel: "Twoja wiadomość", send: "Wyślij",
           you: "Ty:", bot: "Urzędnik:", connecting: "Łączenie…", offline: "Brak połączenia. Ponawiam próbę…",
-          choices: "Możliwe odpowiedzi" },
+          choices: "Możliwe odpowiedzi", agent: "Konsultant", withAgent: "Rozmawiasz z konsultantem: " },
     en: { launcher: "Chat with the virtual official", title: "Virtual official", language: "Conversation language",
           close: "Close chat", log: "Conversation", inputLabel: "Your message", send: "Send",
           you: "You:", bot: "Official:", connecting: "Connecting…", offline: "Connection lost. Retrying…",
-          choices: "Possible answers" }
+          choices: "Possible answers", agent: "Consultant", withAgent: "You are talking to a consultant: " }
   };
 
   var state = load();
   var el = {
+    root: document.getElementById("vo-chat"),
     launcher: document.getElementById("vo-launcher"), panel: document.getElementById("vo-panel"),
     close: document.getElementById("vo-close"), log: document.getElementById("vo-log"),
-    status: document.getElementById("vo-status"), form: document.getElementById("vo-form"),
+    status: document.getElementById("vo-status"), agent: document.getElementById("vo-agent"), form: document.getElementById("vo-form"),
     input: document.getElementById("vo-input"), langButtons: document.querySelectorAll(".vo-lang-btn")
   };
 
@@ -45,6 +46,7 @@
   function applyLanguage() {
     el.panel.setAttribute("lang", state.lang);
     el.launcher.setAttribute("lang", state.lang);
+    showAgent();
     document.querySelectorAll("#vo-chat [data-i18n]").forEach(function (node) { node.textContent = t(node.dataset.i18n); });
     document.querySelectorAll("#vo-chat [data-i18n-label]").forEach(function (node) { node.setAttribute("aria-label", t(node.dataset.i18nLabel)); });
     el.langButtons.forEach(function (b) { b.setAttribute("aria-pressed", String(b.dataset.lang === state.lang)); });
@@ -67,7 +69,8 @@
       if (entry.lang) bubble.setAttribute("lang", entry.lang);
       var label = document.createElement("span");
       label.className = "vo-who";
-      label.textContent = (who === "user" ? t("you") : t("bot")) + " ";
+      label.textContent = (who === "user" ? t("you") : entry.agent ? t("agent") + " " + entry.agent + ":" : t("bot")) + " ";
+      if (entry.agent) bubble.classList.add("agent");
       bubble.appendChild(label);
       appendFormatted(bubble, entry.text);
       el.log.appendChild(bubble);
@@ -100,11 +103,22 @@
   });
   socket.on("disconnect", function () { el.status.textContent = t("offline"); });
   socket.on("connect_error", function () { el.status.textContent = t("offline"); });
+  /* A consultant takes over and hands back through Rasa; the widget is told by a custom payload
+   * ({handoff: "joined", agent} / {handoff: "ended"}) and labels the consultant's messages. */
+  function showAgent() {
+    el.agent.hidden = !state.agent;
+    el.agent.textContent = state.agent ? t("withAgent") + state.agent : "";
+  }
   socket.on("bot_uttered", function (message) {
+    if (message && message.handoff) {
+      state.agent = message.handoff === "joined" ? String(message.agent || "") || null : null;
+      save(); showAgent();
+      return;
+    }
     var buttons = (message.buttons || message.quick_replies || []).map(function (b) {
       return { title: b.title, payload: b.payload };
     });
-    add({ who: "bot", text: message.text || "", buttons: buttons, lang: state.lang });
+    add({ who: "bot", text: message.text || "", buttons: buttons, lang: state.lang, agent: state.agent || null });
   });
 
   function emit(text) {
@@ -125,6 +139,8 @@
     state.open = true; save();
     el.panel.hidden = false;
     el.launcher.setAttribute("aria-expanded", "true");
+    el.launcher.hidden = true;  // never drawn over the open panel; the panel's × and Escape close it
+    el.root.classList.add("vo-open");
     if (!socket.connected) { el.status.textContent = t("connecting"); socket.connect(); }
     else if (!state.greeted) greet();
     el.input.focus();
@@ -132,6 +148,8 @@
   function close() {
     state.open = false; save();
     el.panel.hidden = true;
+    el.launcher.hidden = false;
+    el.root.classList.remove("vo-open");
     el.launcher.setAttribute("aria-expanded", "false");
     el.launcher.focus();
   }

@@ -9,6 +9,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, pool
 
+import services.accounts.models  # noqa: F401  (registers the console tables)
+import services.handoff.models  # noqa: F401
 from services.storage.db import database_url
 from services.storage.models import Base
 

@@ -1,0 +1,1 @@
+"""Handing conversations to human consultants: tickets, queues, office hours. No Rasa imports."""
