@@ -70,7 +70,7 @@ _SPOKEN_NUMBERS = {
     )
     for word in words
 }
-_MARKUP = re.compile(r"\*\*|__|[*_`#>]")
+_MARKUP = re.compile(r"\*\*|__|`")
 
 
 class TwilioVoiceCollectingOutputChannel(CollectingOutputChannel):
