@@ -12,7 +12,7 @@ import re
 from typing import Any, Dict, List, Tuple
 
 from rasa.core.agent import Agent
-from rasa.shared.core.events import BotUttered
+from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sanic.request import Request
 
@@ -58,7 +58,7 @@ def last_buttons(tracker: DialogueStateTracker | None) -> List[Dict[str, Any]]:
             buttons = (event.data or {}).get("buttons") or (event.data or {}).get("quick_replies")
             if buttons:
                 return list(buttons)
-        if getattr(event, "type_name", "") == "user":
+        if isinstance(event, UserUttered):
             return []  # the user has already answered since
     return []
 
@@ -73,3 +73,19 @@ def option_payload(text: str, buttons: List[Dict[str, Any]]) -> Tuple[str, str] 
         button = buttons[index]
         return str(button.get("payload") or button.get("title") or ""), str(button.get("title") or "")
     return None
+
+
+def last_bot_turn(tracker: DialogueStateTracker | None) -> List[Dict[str, Any]]:
+    """The bot's messages since the user's last message, as output-channel messages (to repeat them)."""
+    if tracker is None:
+        return []
+    turn: List[Dict[str, Any]] = []
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, BotUttered):
+            message = {key: value for key, value in (event.data or {}).items() if value}
+            if event.text:
+                message["text"] = event.text
+            turn.insert(0, message)
+    return turn

@@ -148,12 +148,12 @@ class TwilioMessagingInput(InputChannel):
                 await asyncio.to_thread(
                     inbound.record_status, CHANNEL, sid, recipient, status, form.get("ErrorCode"), None
                 )
-                return response.text(EMPTY_TWIML, content_type="text/xml")
+                return response.text(EMPTY_TWIML, content_type="text/xml; charset=utf-8")
             if await asyncio.to_thread(inbound.claim, CHANNEL, sid, sender, "message"):
                 task = asyncio.create_task(self._handle(request, sender, form, on_new_message))
                 _background.add(task)
                 task.add_done_callback(_background.discard)
-            return response.text(EMPTY_TWIML, content_type="text/xml")
+            return response.text(EMPTY_TWIML, content_type="text/xml; charset=utf-8")
 
         return hook
 

@@ -28,7 +28,6 @@ from typing import Any, Awaitable, Callable, Dict, List
 
 import aiohttp
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
-from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -41,7 +40,13 @@ from services.channels import inbound, twilio_api
 from services.channels.numbers import e164_or_none
 from services.channels.office_hours import consultants_available
 from services.channels.settings import TwilioSettings, WhatsAppSettings
-from services.channels.whatsapp_api import GraphApiError, GraphClient, template_payload, text_payloads
+from services.channels.whatsapp_api import (
+    CONTINUE_PAYLOAD,
+    GraphApiError,
+    GraphClient,
+    template_payload,
+    text_payloads,
+)
 from services.office import load_office
 
 logger = logging.getLogger(__name__)
@@ -149,7 +154,7 @@ class TwilioVoiceInput(InputChannel):
                 return response.json({"error": "CallSid is required."}, status=400)
             sender = e164_or_none(form.get("From")) or f"call-{call_sid[-32:]}"
             twiml = await self._turn(request, sender, form, on_new_message)
-            return response.text(str(twiml), content_type="text/xml")
+            return response.text(str(twiml), content_type="text/xml; charset=utf-8")
 
         return hook
 
@@ -265,9 +270,9 @@ class TwilioVoiceInput(InputChannel):
         tracker = await conversation.tracker_of(request, sender)
         language = conversation.language_of(tracker)
         if silences == 0:
-            repeated = await self._prompts(request, sender, _last_bot_turn(tracker))
+            repeated = await self._prompts(request, sender, conversation.last_bot_turn(tracker))
             prompts = [await self._render_text(request, sender, "utter_voice_no_input"), *repeated]
-            hints = self._hints(_last_bot_turn(tracker))
+            hints = self._hints(conversation.last_bot_turn(tracker))
             return self._gather(prompts, language, hints=hints, silences=1)
         if await self._consultants_available():
             return await self._transfer(request, sender, language, "utter_voice_still_no_input_open")
@@ -308,19 +313,9 @@ class TwilioVoiceInput(InputChannel):
                 for payload in text_payloads(sender, (welcome or {}).get("text") or ""):
                     await client.send(payload)
             else:
-                await client.send(template_payload(sender, self.whatsapp.continue_template, language))
+                payload = template_payload(
+                    sender, self.whatsapp.continue_template, language, quick_reply_payloads=[CONTINUE_PAYLOAD]
+                )
+                await client.send(payload)
         except (GraphApiError, aiohttp.ClientError, OSError, asyncio.TimeoutError) as error:
             logger.error("Continue on WhatsApp: message not sent: %s", error)
-
-
-def _last_bot_turn(tracker: DialogueStateTracker | None) -> List[Dict[str, Any]]:
-    """The bot's messages since the caller's last message (what to repeat after silence)."""
-    if tracker is None:
-        return []
-    turn: List[Dict[str, Any]] = []
-    for event in reversed(tracker.events):
-        if getattr(event, "type_name", "") == "user":
-            break
-        if getattr(event, "type_name", "") == "bot":
-            turn.insert(0, {"text": event.text, **(event.data or {})})
-    return turn

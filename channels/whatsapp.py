@@ -31,6 +31,7 @@ from services.channels.numbers import e164_or_none
 from services.channels.settings import WhatsAppSettings, max_document_bytes
 from services.channels.signatures import meta_signature_valid
 from services.channels.whatsapp_api import (
+    CONTINUE_PAYLOAD,
     MAX_BUTTON_ID,
     MAX_INTERACTIVE_BODY,
     MAX_ROW_ID,
@@ -306,6 +307,9 @@ class WhatsAppInput(InputChannel):
         if kind == "audio":
             await self._reply(request, sender, "utter_channel_audio_unsupported")
             return
+        if kind == "button" and (message.get("button") or {}).get("payload") == CONTINUE_PAYLOAD:
+            await self._repeat_last_turn(request, sender)
+            return
         text = user_text(message)
         if text is None:
             await self._reply(request, sender, "utter_channel_unsupported_message")
@@ -336,6 +340,13 @@ class WhatsAppInput(InputChannel):
                 metadata=metadata,
             )
         )
+
+    async def _repeat_last_turn(self, request: Request, sender: str) -> None:
+        """Send the bot's messages since the user's last one again (after a move from the phone)."""
+        tracker = await conversation.tracker_of(request, sender)
+        output = WhatsAppOutput(self.settings, conversation.language_of(tracker))
+        for message in conversation.last_bot_turn(tracker):
+            await output.send_response(sender, message)
 
     async def _receive_media(self, request: Request, sender: str, message: Dict[str, Any]) -> None:
         media = message.get(message["type"]) or {}

@@ -18,6 +18,9 @@ from services.channels.settings import WhatsAppSettings
 logger = logging.getLogger(__name__)
 
 CHANNEL = "whatsapp"
+# The payload of the "continue" template's quick-reply button: the connector repeats the bot's last
+# question, so a caller who moved from the phone sees where the conversation stands.
+CONTINUE_PAYLOAD = "continue_conversation"
 MAX_BUTTON_ID = 256
 MAX_ROW_ID = 200
 MAX_INTERACTIVE_BODY = 1024
@@ -80,12 +83,27 @@ def media_payload(to: str, kind: str, link: str, caption: str | None = None, fil
     return {**_base(to), "type": kind, kind: media}
 
 
-def template_payload(to: str, name: str, language: str, parameters: Sequence[str] = ()) -> Dict[str, Any]:
+def template_payload(
+    to: str, name: str, language: str, parameters: Sequence[str] = (), quick_reply_payloads: Sequence[str] = ()
+) -> Dict[str, Any]:
+    """A template message; `quick_reply_payloads` fill the template's quick-reply buttons in order."""
     template: Dict[str, Any] = {"name": name, "language": {"code": language}}
+    components: List[Dict[str, Any]] = []
     if parameters:
-        template["components"] = [
+        components.append(
             {"type": "body", "parameters": [{"type": "text", "text": p[:MAX_TEMPLATE_PARAMETER]} for p in parameters]}
-        ]
+        )
+    for index, payload in enumerate(quick_reply_payloads):
+        components.append(
+            {
+                "type": "button",
+                "sub_type": "quick_reply",
+                "index": str(index),
+                "parameters": [{"type": "payload", "payload": payload}],
+            }
+        )
+    if components:
+        template["components"] = components
     return {**_base(to), "type": "template", "template": template}
 
 

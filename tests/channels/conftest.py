@@ -23,15 +23,18 @@ from tests.channels.standins import (
 from tests.stack import BIN, ROOT, Stack, _wait
 
 CONSULTANTS = "+48227656732"
-ALWAYS_OPEN = """name: {pl: Urząd testowy, en: Test office}
-phone: {main: "801 055 088", international: "+48 22 765 67 32"}
-contact_page: https://example.org/kontakt
-timezone: Europe/Warsaw
-hours:
-%s
-public_holidays: ""
-""" % "\n".join(
-    f'  {day}: ["00:00-23:59"]' for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+ALWAYS_OPEN = "\n".join(
+    [
+        "name: {pl: Urząd testowy, en: Test office}",
+        'phone: {main: "801 055 088", international: "+48 22 765 67 32"}',
+        "contact_page: https://example.org/kontakt",
+        "timezone: Europe/Warsaw",
+        "hours:",
+        *(f'  {day}: ["00:00-23:59"]' for day in _DAYS),
+        'public_holidays: ""',
+        "",
+    ]
 )
 
 
@@ -122,4 +125,3 @@ def channel_stack(
 def caller() -> str:
     """A fresh Polish mobile number (E.164): the conversation id on the phone and on WhatsApp."""
     return "+4860" + str(uuid.uuid4().int)[:7]
-

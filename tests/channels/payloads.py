@@ -72,7 +72,9 @@ def document(wa_id: str, media_id: str, filename: str, mime_type: str = "applica
 
 
 def audio(wa_id: str, media_id: str) -> Dict[str, Any]:
-    return message(wa_id, "audio", {"mime_type": "audio/ogg; codecs=opus", "sha256": "0" * 64, "id": media_id, "voice": True})
+    return message(
+        wa_id, "audio", {"mime_type": "audio/ogg; codecs=opus", "sha256": "0" * 64, "id": media_id, "voice": True}
+    )
 
 
 def location(wa_id: str, latitude: float, longitude: float, name: str, address: str) -> Dict[str, Any]:
@@ -96,7 +98,9 @@ def unsupported(wa_id: str) -> Dict[str, Any]:
 
 
 def sticker(wa_id: str) -> Dict[str, Any]:
-    return message(wa_id, "sticker", {"mime_type": "image/webp", "sha256": "0" * 64, "id": "sticker-1", "animated": False})
+    return message(
+        wa_id, "sticker", {"mime_type": "image/webp", "sha256": "0" * 64, "id": "sticker-1", "animated": False}
+    )
 
 
 def status(wamid: str, wa_id: str, state: str = "delivered") -> Dict[str, Any]:

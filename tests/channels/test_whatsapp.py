@@ -55,7 +55,9 @@ def test_bad_or_missing_signature_is_refused_before_parsing(channel_stack, calle
     assert unsigned.status_code == 403
     # not even valid JSON: still 403, the body is not looked at without a valid signature
     garbage = requests.post(
-        f"{channel_stack.url}/webhooks/whatsapp/webhook", data=b"{not json", headers={"X-Hub-Signature-256": "sha256=00"}
+        f"{channel_stack.url}/webhooks/whatsapp/webhook",
+        data=b"{not json",
+        headers={"X-Hub-Signature-256": "sha256=00"},
     )
     assert garbage.status_code == 403
     time.sleep(1)
