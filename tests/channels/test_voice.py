@@ -20,6 +20,7 @@ from tests.channels import payloads as wa
 from tests.channels.conftest import CONSULTANTS
 from tests.channels.support import matches, pdf, texts_sent, to
 from tests.registration.support import make_pesel
+from tests.responses import response_text
 
 PESEL = make_pesel(date(1988, 3, 9), serial=5123)
 VOICE_URL = "/webhooks/twilio_voice/webhook"
@@ -231,3 +232,14 @@ def _wait_for_text(graph_api, number: str, name: str, language: str, timeout: fl
             return
         time.sleep(0.3)
     raise AssertionError(f"no {name} on WhatsApp; sent: {graph_api.messages_to(to(number))}")
+
+
+def test_a_phone_caller_gets_the_short_faq_answer(channel_stack, caller) -> None:
+    """Knowledge-base answers on the phone are the short ones (channel variation from the table)."""
+    call = Call(channel_stack, caller)
+    call.start()
+    call.speak("W jakim formacie mogę przesłać skan wniosku?")
+    short = response_text("utter_faq/send_documents", "pl", channel="twilio_voice")
+    long = response_text("utter_faq/send_documents", "pl")
+    assert len(short) < len(long) / 2
+    assert call.says()[0] == short, call.says()
