@@ -63,6 +63,8 @@ class ChannelStack(Stack):
                 "--enable-api",
                 "--auth-token",
                 self.token,
+                "--cors",
+                "*",
                 "--logging-config-file",
                 "logging.yml",
             ],

@@ -26,7 +26,7 @@ def _wait_reply(twilio_api, number: str, name: str, language: str = "pl") -> dic
     deadline = time.time() + 60
     while time.time() < deadline:
         for form in twilio_api.messages_to("whatsapp:" + number):
-            if matches(form.get("Body", ""), name, language):
+            if matches(form.get("Body", "").split("\n1. ")[0], name, language):
                 return form
         time.sleep(0.2)
     raise AssertionError(f"no {name}; sent: {twilio_api.messages_to('whatsapp:' + number)}")
