@@ -22,6 +22,7 @@ instance can answer the next request.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 from typing import Any, Awaitable, Callable, Dict, List
@@ -56,6 +57,7 @@ MAX_BODY_BYTES = 64 * 1024
 SPEECH_LANGUAGE = {"pl": "pl-PL"}  # English: TwilioSettings.language_en (en-GB by default)
 HANDOFF_INTENTS = ("request_human",)
 GOODBYE_INTENTS = ("goodbye",)
+LANGUAGE_KEY = "9"  # keypad: switch between Polish and English (announced with the greeting)
 GATHER_TIMEOUT = 6  # seconds of silence before the Gather reports an empty result
 _SPOKEN_NUMBERS = {
     word: number
@@ -172,13 +174,17 @@ class TwilioVoiceInput(InputChannel):
             silences = 0
         heard = (form.get("Digits") or form.get("SpeechResult") or "").strip()
         if not in_call:
-            return await self._say_to_rasa(request, sender, "/greet", on_new_message)
+            return await self._say_to_rasa(request, sender, "/greet", on_new_message, greeting=True)
         if not heard:
             return await self._silence(request, sender, silences)
         tracker = await conversation.tracker_of(request, sender)
-        chosen = conversation.option_payload(keyed_choice(heard), conversation.last_buttons(tracker))
+        buttons = conversation.last_buttons(tracker)
+        chosen = conversation.option_payload(keyed_choice(heard), buttons)
         if chosen:
             text = chosen[0]
+        elif buttons and heard.rstrip("#") == LANGUAGE_KEY:  # the keypad's language switch in a menu
+            other = "pl" if conversation.language_of(tracker) == "en" else "en"
+            text = "/change_language" + json.dumps({"language": other})
         elif form.get("Digits"):
             text = heard.rstrip("#")
         else:
@@ -186,7 +192,12 @@ class TwilioVoiceInput(InputChannel):
         return await self._say_to_rasa(request, sender, text, on_new_message)
 
     async def _say_to_rasa(
-        self, request: Request, sender: str, text: str, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+        self,
+        request: Request,
+        sender: str,
+        text: str,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        greeting: bool = False,
     ) -> VoiceResponse:
         collector = TwilioVoiceCollectingOutputChannel()
         limit = capabilities(CHANNEL).max_message_chars
@@ -203,6 +214,8 @@ class TwilioVoiceInput(InputChannel):
         if wants_consultant and await self._consultants_available():
             return await self._transfer(request, sender, language, "utter_voice_transfer")
         prompts = await self._prompts(request, sender, collector.messages)
+        if greeting:
+            prompts.append(await self._render_text(request, sender, "utter_voice_language_hint"))
         if intent in GOODBYE_INTENTS:
             twiml = VoiceResponse()
             for prompt in prompts:

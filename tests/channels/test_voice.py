@@ -98,11 +98,16 @@ def test_greeting_twiml_in_polish_with_numbered_options(channel_stack, caller) -
     assert call.twiml.find("Dial") is None
 
 
-def test_english_call_uses_english_recognition_and_voice(channel_stack, caller) -> None:
+def test_keypad_9_switches_to_english_recognition_and_voice(channel_stack, caller) -> None:
     call = Call(channel_stack, caller)
     call.start()
-    call.speak("Hello, what are the ZUS contributions for a new business?")
+    assert said(call, "utter_voice_language_hint")
+    call.press("9")
+    assert said(call, "utter_language_now_en", "en")
     assert_gather(call, "en-GB", "Polly.Amy")
+    call.speak("What are the ZUS contributions for a new business?")
+    assert_gather(call, "en-GB", "Polly.Amy")
+    assert channel_stack.tracker(caller)["slots"]["language"] == "en"
 
 
 def test_request_signature_is_checked(channel_stack, caller) -> None:
@@ -191,6 +196,7 @@ def test_whole_registration_by_phone_in_polish_with_the_keypad(channel_stack, ca
 def test_a_call_moves_to_whatsapp_and_the_conversation_carries_on(channel_stack, caller, graph_api) -> None:
     call = Call(channel_stack, caller)
     call.start()
+    call.press("9")  # English
     call.speak("I want to register my business")
     assert said(call, "utter_ask_reg_first_name", "en")
     assert_gather(call, "en-GB", "Polly.Amy")
