@@ -120,3 +120,13 @@ def test_sms_and_status_callbacks(channel_stack, caller, twilio_api) -> None:
     while time.time() < deadline and not any(e["event"] == "user" for e in channel_stack.tracker(caller)["events"]):
         time.sleep(0.3)
     assert [e["text"] for e in channel_stack.tracker(caller)["events"] if e["event"] == "user"] == ["Dzień dobry"]
+
+
+def test_quick_reply_of_a_content_template_arrives_as_its_payload(channel_stack, caller, twilio_api) -> None:
+    params = tw.twilio_message(
+        caller, "Zarejestruj firmę", ButtonText="Zarejestruj firmę", ButtonPayload="/start_registration"
+    )
+    tw.post_twilio(channel_stack.url + URL, params)
+    _wait_reply(twilio_api, caller, "utter_ask_reg_first_name")
+    users = [e for e in channel_stack.tracker(caller)["events"] if e["event"] == "user"]
+    assert [u["text"] for u in users] == ["/start_registration"]
