@@ -71,6 +71,8 @@ class DocumentUploadInput(InputChannel):
             sender = str(request.form.get("sender") or "")
             if not _SESSION_ID.match(sender) or e164_or_none(sender):
                 return response.json({"error": 'The form field "sender" must be the chat session id.'}, status=400)
+            if await conversation.tracker_of(request, sender) is None:
+                return response.json({"error": "No chat conversation with this session id."}, status=400)
             upload = request.files.get("file")
             if upload is None:
                 return response.json({"error": 'Send the file in the multipart field "file".'}, status=400)

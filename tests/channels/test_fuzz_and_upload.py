@@ -85,6 +85,7 @@ def _upload(stack, sender: str, name: str, data: bytes, content_type: str) -> re
 
 
 def test_web_upload_confirms_and_refuses_with_clear_messages(channel_stack, sender) -> None:
+    channel_stack.say(sender, "Dzień dobry")  # the widget's conversation exists before its upload button works
     ok = _upload(channel_stack, sender, "dowod.jpg", jpeg(), "image/jpeg")
     assert ok.status_code == 201 and ok.json()["accepted"] is True
     assert matches(ok.json()["text"], "utter_document_for_consultant", "pl") and "JPEG" in ok.json()["text"]
@@ -110,3 +111,8 @@ def test_web_upload_needs_a_chat_session(channel_stack) -> None:
     phone = requests.post(url, data={"sender": "+48601234567"}, files={"file": ("a.pdf", pdf(), "application/pdf")})
     assert phone.status_code == 400
     assert requests.post(url, data={"sender": "abcdefgh1234"}).status_code == 400
+    # a session id that never talked to the assistant
+    unknown = requests.post(
+        url, data={"sender": "never-talked-1234"}, files={"file": ("a.pdf", pdf(), "application/pdf")}
+    )
+    assert unknown.status_code == 400 and "conversation" in unknown.json()["error"]
