@@ -11,14 +11,15 @@ from typing import Dict, List, Set, Tuple
 
 import yaml
 
+from channels.capabilities import short_answer_channels
 from kb_import.model import LANGUAGES, Entry, KnowledgeBase
 from lang.text import normalise_question
 
 RETRIEVAL_INTENT = "faq"
 NLU_PATH = "data/nlu/faq.generated.yml"
 DOMAIN_PATH = "domain/faq.generated.yml"
-# channels that get the short answer (see channels/): voice and messaging
-SHORT_ANSWER_CHANNELS = ("whatsapp", "voice")
+# channels that get the short answer: the capabilities table (voice and messaging)
+SHORT_ANSWER_CHANNELS = tuple(short_answer_channels())
 
 
 def _header(kb: KnowledgeBase, what: str) -> str:

@@ -9,8 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Dict, Iterable, Mapping, Sequence
 
-# Input channels that speak the bot's messages (Rasa's and our own voice connectors).
-VOICE_CHANNELS = frozenset({"twilio_voice", "audiocodes", "jambonz", "voice", "phone", "genesys"})
+from channels.capabilities import capabilities
 
 _MONTHS_PL = (
     "stycznia",
@@ -43,7 +42,8 @@ _MONTHS_EN = (
 
 
 def is_voice(channel: str | None) -> bool:
-    return (channel or "") in VOICE_CHANNELS
+    """Numbers are read back digit by digit on this channel (the capabilities table decides)."""
+    return capabilities(channel).digits_one_by_one
 
 
 def _split(digits: str, sizes: Sequence[int]) -> list:
