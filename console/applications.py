@@ -127,7 +127,7 @@ async def list_page(request: Request, user: LoggedIn) -> HTTPResponse:
         statuses=STATUS_LABELS,
         languages=LANGUAGE_LABELS,
         channels=known_channels,
-        sections=PKD_SECTIONS,
+        pkd_sections=PKD_SECTIONS,
     )
 
 
