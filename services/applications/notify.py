@@ -175,16 +175,24 @@ async def trigger_decision(settings: NotifySettings, conversation_id: str, refer
         raise DeliveryFailed(f"Rasa not reachable ({error.__class__.__name__})") from error
 
 
-def last_user_message_at(events_database_url: str, conversation_id: str) -> datetime | None:
-    """When the user last wrote (Rasa's SQL event broker table), for WhatsApp's 24-hour window."""
+@dataclass(frozen=True)
+class LastMessage:
+    at: datetime
+    channel: str | None
+
+
+def last_user_message(events_database_url: str, conversation_id: str) -> LastMessage | None:
+    """When and where the user last wrote (Rasa's SQL event broker table): the conversation's
+    current channel, and WhatsApp's 24-hour window."""
     sql = "SELECT data FROM events WHERE sender_id = :sender ORDER BY id DESC LIMIT 500"
     try:
         with get_engine(events_database_url).connect() as connection:
             for (data,) in connection.execute(text(sql), {"sender": conversation_id}):
                 event = json.loads(data)
                 if event.get("event") == "user" and event.get("timestamp"):
-                    return datetime.fromtimestamp(float(event["timestamp"]), tz=timezone.utc)
-    except Exception:  # noqa: BLE001 - no broker table yet, or unreadable: treat as "window closed"
+                    at = datetime.fromtimestamp(float(event["timestamp"]), tz=timezone.utc)
+                    return LastMessage(at, event.get("input_channel"))
+    except Exception:  # noqa: BLE001 - no broker table yet, or unreadable: nothing known
         return None
     return None
 
@@ -206,13 +214,16 @@ async def _routes(
     now: datetime,
 ) -> List[Attempt]:
     attempts: List[Attempt] = []
-    channel = application.channel or ""
     conversation = application.sender_id
     language = application.language or "pl"
+    last = (
+        await asyncio.to_thread(last_user_message, settings.events_database_url, conversation) if conversation else None
+    )
+    # the channel the user last wrote from (they may have moved from REST to the widget), else the application's
+    channel = (last.channel if last and last.channel else None) or application.channel or ""
     reached = False
     if conversation and channel in WHATSAPP_CHANNELS:
-        last = await asyncio.to_thread(last_user_message_at, settings.events_database_url, conversation)
-        window_open = last is not None and now - last < WHATSAPP_WINDOW
+        window_open = last is not None and now - last.at < WHATSAPP_WINDOW
         try:
             await trigger_decision(
                 settings, conversation, application.reference, channel if window_open else SILENT_CHANNEL
