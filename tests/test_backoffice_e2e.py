@@ -26,6 +26,7 @@ from services.applications.models import ApplicationNotification
 from services.storage.applications import submit_application
 from services.storage.db import session_scope
 from services.storage.models import Application, ApplicationStatus
+from tests.backoffice_support import PESEL as PESEL_OF_SAMPLE
 from tests.backoffice_support import PNG, GraphStandIn, SmtpStandIn, sample
 from tests.console_support import StaffClient
 from tests.registration.support import template_pattern
@@ -171,14 +172,14 @@ def test_review_ask_for_a_field_resubmit_in_the_widget_accept_and_check_status(
     applicant.keyboard.press("Enter")
     intro = response_text("utter_application_amend_intro", "pl").split("{")[0]
     expect(bot_messages(applicant).filter(has_text=intro)).to_have_count(1)
-    expect(bot_messages(applicant).filter(has_text="urząd prosi o: telefon.")).to_have_count(1)
+    expect(bot_messages(applicant).filter(has_text="Urząd prosi o: telefon.")).to_have_count(1)
     expect(bot_messages(applicant).filter(has_text="Ten numer nie odpowiada.")).to_have_count(1)
-    expect(bot_messages(applicant).last).to_have_text("Official: " + response_text("utter_ask_reg_phone", "pl"))
+    expect(bot_messages(applicant).last).to_have_text("Urzędnik: " + response_text("utter_ask_reg_phone", "pl"))
     asked_before = bot_messages(applicant).count()
     applicant.get_by_label("Twoja wiadomość").fill("501 222 333")
     applicant.keyboard.press("Enter")
     resubmitted = response_text("utter_application_resubmitted", "pl").format(reference=application.reference)
-    expect(bot_messages(applicant).last).to_have_text("Official: " + resubmitted)
+    expect(bot_messages(applicant).last).to_have_text("Urzędnik: " + resubmitted)
     new_lines = bot_messages(applicant).all_inner_texts()[asked_before:]
     assert not any("Proszę podać" in line for line in new_lines), new_lines  # no other field was asked
     after = stored(rasa_stack, sender)
@@ -192,7 +193,7 @@ def test_review_ask_for_a_field_resubmit_in_the_widget_accept_and_check_status(
     officer.get_by_role("button", name="Accept").click()
     expect(officer.locator("#app-status")).to_have_text("Accepted")
     accepted = response_text("utter_application_accepted", "pl").format(reference=application.reference)
-    expect(bot_messages(applicant).last).to_have_text("Official: " + accepted)
+    expect(bot_messages(applicant).last).to_have_text("Urzędnik: " + accepted)
     export = officer.request.get(f"{backoffice.url}/applications/{application.id}/export.json")
     assert export.status == 200 and export.json()["daneWnioskodawcy"]["pesel"] == PESEL
     assert export.json()["daneKontaktowe"]["telefon"] == "+48501222333"
@@ -200,11 +201,11 @@ def test_review_ask_for_a_field_resubmit_in_the_widget_accept_and_check_status(
     applicant.get_by_label("Twoja wiadomość").fill(f"status {application.reference}")
     applicant.keyboard.press("Enter")
     ask_digits = response_text("utter_ask_reg_status_pesel_digits", "pl")
-    expect(bot_messages(applicant).last).to_have_text("Official: " + ask_digits)
+    expect(bot_messages(applicant).last).to_have_text("Urzędnik: " + ask_digits)
     applicant.get_by_label("Twoja wiadomość").fill(PESEL[-4:])
     applicant.keyboard.press("Enter")
     expect(bot_messages(applicant).last).to_have_text(
-        re.compile("Official: " + template_pattern("utter_reg_status_accepted", "pl").pattern, re.DOTALL)
+        re.compile("Urzędnik: " + template_pattern("utter_reg_status_accepted", "pl").pattern, re.DOTALL)
     )
     expect(bot_messages(applicant).last).to_contain_text("przyjęty")
 
@@ -241,3 +242,12 @@ def test_rejection_of_a_whatsapp_applicant_after_24_hours_goes_out_as_a_template
     with session_scope(rasa_stack.app_db_url) as session:
         kinds = [n.route for n in session.query(ApplicationNotification).filter_by(application_id=application.id)]
     assert kinds == ["conversation", "whatsapp_template"]
+
+    # the status check by reference number tells the rejection and its reason
+    checker = f"bo-status-{uuid.uuid4().hex[:8]}"
+    asked = rasa_stack.say(checker, f"status {application.reference}")
+    assert asked[-1]["text"] == response_text("utter_ask_reg_status_pesel_digits", "pl"), asked
+    answer = rasa_stack.say(checker, PESEL_OF_SAMPLE[-4:])
+    assert template_pattern("utter_reg_status_rejected", "pl").fullmatch(answer[0]["text"]), answer
+    reason = "dane osobowe niezgodne z rejestrem PESEL – Nazwisko różni się od rejestru PESEL."
+    assert answer[-1]["text"] == response_text("utter_application_rejection_reason", "pl").format(reason=reason)
