@@ -249,5 +249,5 @@ def test_rejection_of_a_whatsapp_applicant_after_24_hours_goes_out_as_a_template
     assert asked[-1]["text"] == response_text("utter_ask_reg_status_pesel_digits", "pl"), asked
     answer = rasa_stack.say(checker, PESEL_OF_SAMPLE[-4:])
     assert template_pattern("utter_reg_status_rejected", "pl").fullmatch(answer[0]["text"]), answer
-    reason = "dane osobowe niezgodne z rejestrem PESEL – Nazwisko różni się od rejestru PESEL."
+    reason = "dane osobowe niezgodne z rejestrem PESEL – Nazwisko różni się od rejestru PESEL"
     assert answer[-1]["text"] == response_text("utter_application_rejection_reason", "pl").format(reason=reason)

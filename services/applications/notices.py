@@ -66,7 +66,7 @@ def rejection_reason(session: Session, application: Application, language: str) 
         return None
     reason = REASONS_BY_CODE.get(decision.reason_code or "other", REASONS_BY_CODE["other"])
     label = reason.applicant_label(language)
-    return f"{label} – {decision.note}" if decision.note else label
+    return f"{label} – {decision.note.strip().rstrip('.')}" if decision.note else label
 
 
 @lru_cache(maxsize=1)
