@@ -9,11 +9,13 @@ services/applications/ (no Rasa imports); the applicant is told through services
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import date
 from typing import Any, Dict, List
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
+import aiohttp
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, raw, redirect
 from sanic.response import json as json_response
@@ -38,7 +40,7 @@ from services.applications.export import NotExportable, ceidg1
 from services.applications.models import ApplicationDecision, ApplicationNotification
 from services.applications.notify import NotifySettings, notify_decision
 from services.applications.queries import Filters, channels, duration, list_applications, waiting
-from services.handoff.transcript import transcript
+from services.handoff.transcript import Line, line_from_event, transcript
 from services.storage.db import session_scope
 from services.storage.models import Application, ApplicationStatus
 
@@ -142,7 +144,6 @@ def _not_found(request: Request, user: LoggedIn) -> HTTPResponse:
 @application_routes.get("/<application_id:int>")
 @requires(VERIFIER)
 async def view_page(request: Request, user: LoggedIn, application_id: int) -> HTTPResponse:
-    config = request.app.ctx.config
     with session_scope(_db(request)) as session:
         application = _load(session, application_id)
         if application is None:
@@ -167,7 +168,7 @@ async def view_page(request: Request, user: LoggedIn, application_id: int) -> HT
             ).scalars()
         )
         moves = workflow.moves_from(application.status, application.reviewer, user.username)
-    lines = transcript(config.events_database_url, application.sender_id) if application.sender_id else []
+    lines, source = await conversation(request, application.sender_id)
     return render(
         "applications/view.html",
         request,
@@ -181,6 +182,7 @@ async def view_page(request: Request, user: LoggedIn, application_id: int) -> HT
         notifications=notifications,
         moves=moves,
         lines=lines,
+        transcript_source=source,
         statuses=STATUS_LABELS,
         languages=LANGUAGE_LABELS,
         fields=FIELDS,
@@ -190,6 +192,27 @@ async def view_page(request: Request, user: LoggedIn, application_id: int) -> HT
         flash=request.args.get("done", ""),
         problem=request.args.get("problem", ""),
     )
+
+
+async def conversation(request: Request, sender_id: str | None) -> tuple[List[Line], str]:
+    """The conversation's lines from the Rasa tracker (HTTP API); Rasa's event broker if Rasa is down."""
+    if not sender_id:
+        return [], ""
+    config = request.app.ctx.config
+    url = f"{config.rasa_url.rstrip('/')}/conversations/{quote(sender_id, safe='')}/tracker"
+    params = {"include_events": "ALL", "token": config.rasa_token}
+    try:
+        async with (
+            aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as session,
+            session.get(url, params=params) as response,
+        ):
+            if response.status == 200:
+                events = (await response.json()).get("events") or []
+                lines = [line_from_event(index, event) for index, event in enumerate(events, 1)]
+                return [line for line in lines if line], "Rasa tracker"
+    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
+        pass
+    return transcript(config.events_database_url, sender_id), "event broker (Rasa not reachable)"
 
 
 def _back(application_id: int, **query: str) -> HTTPResponse:

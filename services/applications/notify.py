@@ -127,7 +127,7 @@ class GraphTemplateSender:
                 body = await response.json(content_type=None)
                 if response.status >= 300:
                     raise DeliveryFailed(f"Graph API answered {response.status}")
-        except aiohttp.ClientError as error:
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
             raise DeliveryFailed(f"Graph API not reachable ({error.__class__.__name__})") from error
         return ((body or {}).get("messages") or [{}])[0].get("id")
 
@@ -171,7 +171,7 @@ async def trigger_decision(settings: NotifySettings, conversation_id: str, refer
         ):
             if response.status >= 300:
                 raise DeliveryFailed(f"Rasa answered {response.status}")
-    except aiohttp.ClientError as error:
+    except (aiohttp.ClientError, asyncio.TimeoutError) as error:
         raise DeliveryFailed(f"Rasa not reachable ({error.__class__.__name__})") from error
 
 
