@@ -41,9 +41,11 @@ from services.applications.models import ApplicationDecision, ApplicationNotific
 from services.applications.notify import NotifySettings, notify_decision
 from services.applications.queries import Filters, channels, duration, list_applications, waiting
 from services.handoff.transcript import Line, line_from_event, transcript
+from services.privacy import get_masked_logger
 from services.storage.db import session_scope
 from services.storage.models import Application, ApplicationStatus
 
+logger = get_masked_logger(__name__)
 application_routes = Blueprint("applications", url_prefix="/applications")
 VERIFIER = "verifier"
 MAX_NOTE_CHARS = 2000
@@ -275,8 +277,12 @@ async def _decide(request: Request, user: LoggedIn, application_id: int, decide)
             if _wants_json(request):
                 return json_response({"error": message}, status=409)
             return _back(application_id, problem=message)
-    attempts = await notify_decision(notify_settings(request), application_id, _db(request))
-    summary = "; ".join(f"{a.route}: {a.outcome}" for a in attempts) or "nobody to notify"
+    try:
+        attempts = await notify_decision(notify_settings(request), application_id, _db(request))
+        summary = "; ".join(f"{a.route}: {a.outcome}" for a in attempts) or "nobody to notify"
+    except Exception as error:  # noqa: BLE001 - the decision is stored; say that telling the applicant failed
+        logger.error("notifying the applicant of %s failed: %s", application_id, type(error).__name__)
+        attempts, summary = [], f"telling the applicant failed ({type(error).__name__}); contact them directly"
     if _wants_json(request):
         return json_response({"decision": decision.decision, "notified": [a.__dict__ for a in attempts]})
     return _back(application_id, done=f"{decision.decision} – applicant notified ({summary})")
