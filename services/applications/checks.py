@@ -40,6 +40,14 @@ def _number(field: str, value: str | None, module, name: str, optional: bool) ->
     return CheckResult(field, True, f"{name} checksum correct")
 
 
+def latest_start(today: date) -> date:
+    """A year from today (29 February -> 28 February), the form's latest start date."""
+    try:
+        return today.replace(year=today.year + 1)
+    except ValueError:
+        return today.replace(year=today.year + 1, day=28)
+
+
 def office_today() -> date:
     return datetime.now(OFFICE_TIMEZONE).date()
 
@@ -60,12 +68,12 @@ def run_checks(application: Application, today: date | None = None) -> List[Chec
             else CheckResult(key, False, f"PKD {code} does not exist in {table.name}")
         )
     start = application.start_date
-    limit = date(today.year + 1, today.month, min(today.day, 28)) if start else None
+    limit = latest_start(today)
     if start is None:
         results.append(CheckResult("start_date", False, "no start date"))
     elif start < today:
         results.append(CheckResult("start_date", False, f"start date {start.isoformat()} is in the past"))
-    elif limit and start > limit:
+    elif start > limit:
         results.append(CheckResult("start_date", False, f"start date {start.isoformat()} is more than a year ahead"))
     else:
         results.append(CheckResult("start_date", True, f"start date {start.isoformat()} still valid"))
