@@ -22,6 +22,7 @@ TEMPLATES = Environment(
 SECTIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("Handoff queue", "/handoff", ("agent", "supervisor")),
     ("Supervisor overview", "/handoff/overview", ("supervisor",)),
+    ("Applications", "/applications", ("verifier",)),
 ]
 
 SECURITY_HEADERS = {

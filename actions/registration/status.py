@@ -16,6 +16,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions.applications import tell_rejection_reason
 from actions.language import language_of
 from actions.registration import readback
 from actions.registration.rasa_io import OFFICE_TIMEZONE, latest_text, tell_result, voice
@@ -25,6 +26,7 @@ from actions.registration.text_input import compact_number, strip_lead_in
 from services.privacy import get_masked_logger
 from services.storage.applications import SECOND_FACTOR_DIGITS, StatusCheckOutcome, check_status
 from services.storage.db import session_scope
+from services.storage.models import ApplicationStatus
 from services.storage.reference_numbers import parse_reference
 
 logger = get_masked_logger(__name__)
@@ -113,6 +115,8 @@ class ActionRegCheckStatus(Action):
             dispatcher.utter_message(
                 response=f"utter_reg_status_{result.status.value}", reference=shown, updated=updated
             )
+            if result.status is ApplicationStatus.REJECTED:
+                tell_rejection_reason(dispatcher, tracker, reference)  # the back office's reason
         elif result.outcome is StatusCheckOutcome.LOCKED:
             dispatcher.utter_message(response="utter_reg_status_locked")
         else:

@@ -177,6 +177,8 @@ class Application(Base):
     status_check_failures = Column(Integer, nullable=False, default=0)
     status_check_locked_until = Column(UTCDateTime)
     anonymised_at = Column(UTCDateTime)
+    # The verifier who took the application for review (back office, services/applications/).
+    reviewer = Column(String(64), index=True)
 
     pkd_codes = relationship(
         "ApplicationPkdCode",
