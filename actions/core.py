@@ -10,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.knowledge import known_topics, topic_question, topic_title
+from actions.knowledge import known_topics, model_id_of, topic_question, topic_title
 from actions.language import language_of, pick
 from lang.codes import known, or_default
 
@@ -71,7 +71,7 @@ def _previous_user_intent(tracker: Tracker) -> str | None:
 def _suggested_topics(tracker: Tracker) -> List[str]:
     selector = (tracker.latest_message or {}).get("response_selector") or {}
     ranking = (selector.get("faq") or {}).get("ranking") or []
-    known = known_topics()
+    known = known_topics(model_id_of(tracker))
     topics = []
     for item in ranking:
         topic = str(item.get("intent_response_key", "")).split("/", 1)[-1]
@@ -98,8 +98,10 @@ class ActionSuggestTopics(Action):
             return []
         language = language_of(tracker)
         # a button sends the topic's own first question: retrieval matches it exactly
+        model_id = model_id_of(tracker)
         buttons = [
-            {"title": topic_title(topic, language), "payload": topic_question(topic, language)} for topic in topics
+            {"title": topic_title(topic, language, model_id), "payload": topic_question(topic, language, model_id)}
+            for topic in topics
         ]
         buttons.append(
             {

@@ -22,6 +22,8 @@ TEMPLATES = Environment(
 SECTIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("Handoff queue", "/handoff", ("agent", "supervisor")),
     ("Supervisor overview", "/handoff/overview", ("supervisor",)),
+    ("Review questions", "/review/", ("analyst",)),
+    ("Service dashboard", "/dashboard", ("analyst", "supervisor")),
 ]
 
 SECURITY_HEADERS = {

@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, pool
 
 import services.accounts.models  # noqa: F401  (registers the console tables)
 import services.handoff.models  # noqa: F401
+import services.review.models  # noqa: F401
 from services.storage.db import database_url
 from services.storage.models import Base
 
