@@ -130,6 +130,7 @@ def main(argv: List[str] | None = None) -> int:
     retrain.add_argument("--models", type=Path, default=ROOT / "models")
     retrain.add_argument("--candidate", type=Path, default=None, help="gate this trained model instead of training")
     retrain.add_argument("--no-promote", action="store_true", help="evaluate only")
+    retrain.add_argument("--nlu-only", action="store_true", help="train NLU only and judge it (never promoted)")
     retrain.add_argument("--per-topic", type=int, default=None, help="at most N held-out questions per topic/language")
     retrain.add_argument("--report", type=Path, default=None, help="where to write the gate report (markdown)")
     retrain.set_defaults(run=_retrain)

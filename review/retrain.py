@@ -89,27 +89,13 @@ def ask_candidate(model: Path, texts: Sequence[str]) -> List[str]:
     return asyncio.run(run())
 
 
-def train(models: Path) -> Path:
-    name = "candidate-" + datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+def train(models: Path, nlu_only: bool = False) -> Path:
+    """`rasa train` (or `rasa train nlu`: enough for the gate to judge a change; never promoted)."""
+    name = ("nlu-candidate-" if nlu_only else "candidate-") + datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
     subprocess.run([sys.executable, "-m", "components.spacy_model"], cwd=ROOT, check=True)
-    subprocess.run(
-        [
-            str(BIN / "rasa"),
-            "train",
-            "--domain",
-            "domain",
-            "--data",
-            "data",
-            "--config",
-            "config.yml",
-            "--out",
-            str(models),
-            "--fixed-model-name",
-            name,
-        ],
-        cwd=ROOT,
-        check=True,
-    )
+    inputs = ["nlu", "--nlu", "data"] if nlu_only else ["--data", "data"]
+    command = [str(BIN / "rasa"), "train", *inputs, "--domain", "domain", "--config", "config.yml"]
+    subprocess.run([*command, "--out", str(models), "--fixed-model-name", name], cwd=ROOT, check=True)
     return models / f"{name}.tar.gz"
 
 
@@ -148,7 +134,7 @@ def main(args: argparse.Namespace) -> int:
             return 2
         timings.append(("kb_import", time.monotonic() - started))
         args.models.mkdir(parents=True, exist_ok=True)
-        candidate = train(args.models)
+        candidate = train(args.models, args.nlu_only)
         timings.append(("rasa train", time.monotonic() - started))
     else:
         candidate = args.candidate
@@ -159,6 +145,8 @@ def main(args: argparse.Namespace) -> int:
     answers = ask_candidate(candidate, texts)
     timings.append(("candidate answered", time.monotonic() - started))
     result = judge(questions, serving, answers, settings)
+    if args.nlu_only:
+        args.no_promote = True  # an NLU-only model cannot hold a conversation
     if result.passed and not args.no_promote:
         save_topic_titles(candidate)
         promote(args.rasa_url, args.token, candidate)
