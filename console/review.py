@@ -128,9 +128,19 @@ async def label(request: Request, user: LoggedIn, cluster_id: int) -> HTTPRespon
     return redirect(f"/review/?done={cluster_id}&note={note}")
 
 
-@review_routes.get("/export.<kind:xlsx|csv>")
+@review_routes.get("/export.xlsx")
 @requires(*ROLES)
-async def export_sheet(request: Request, user: LoggedIn, kind: str) -> HTTPResponse:
+async def export_xlsx(request: Request, user: LoggedIn) -> HTTPResponse:
+    return _export(request, "xlsx")
+
+
+@review_routes.get("/export.csv")
+@requires(*ROLES)
+async def export_csv(request: Request, user: LoggedIn) -> HTTPResponse:
+    return _export(request, "csv")
+
+
+def _export(request: Request, kind: str) -> HTTPResponse:
     with session_scope(_db(request)) as session:
         views = cluster_views(session, decided=False)
     with tempfile.TemporaryDirectory() as scratch:
