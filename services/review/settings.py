@@ -13,7 +13,7 @@ SETTINGS_FILE = Path(__file__).resolve().parent.parent.parent / "review.yml"
 @dataclass(frozen=True)
 class ReviewSettings:
     min_intent_confidence: float = 0.6
-    min_topic_confidence: float = 0.5
+    min_topic_confidence: float = 0.8
     spot_check_rate: float = 0.05
     low_rating: int = 2
     similarity: float = 0.72
