@@ -84,13 +84,14 @@ CONVERSATIONS: Dict[str, List[Dict[str, Any]]] = {
 }  # fmt: skip
 
 
-def write_events(path: Path, conversations: Dict[str, List[Dict[str, Any]]]) -> None:
-    """An `events` table as Rasa's SQLTrackerStore creates it."""
-    engine = create_engine(f"sqlite:///{path}")
+def write_events(where: Path | str, conversations: Dict[str, List[Dict[str, Any]]]) -> None:
+    """An `events` table as Rasa's SQLTrackerStore creates it (`where`: a SQLite file or a database URL)."""
+    engine = create_engine(where if isinstance(where, str) else f"sqlite:///{where}")
+    key = "SERIAL PRIMARY KEY" if engine.dialect.name == "postgresql" else "INTEGER PRIMARY KEY"
     with engine.begin() as connection:
         connection.execute(
             text(
-                "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255) NOT NULL, "
+                f"CREATE TABLE IF NOT EXISTS events (id {key}, sender_id VARCHAR(255) NOT NULL, "
                 "type_name VARCHAR(255) NOT NULL, timestamp FLOAT, intent_name VARCHAR(255), "
                 "action_name VARCHAR(255), data TEXT)"
             )

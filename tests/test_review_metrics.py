@@ -11,10 +11,12 @@ import csv
 import io
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 from typing import Iterator
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from benchmarks.scripted_conversations import CONVERSATIONS, add_outcomes, at, user, write_events
 from services.metrics.figures import Period, compute, to_csv
@@ -22,6 +24,7 @@ from services.review.harvest import harvest
 from services.review.models import HarvestedQuestion
 from services.review.settings import ReviewSettings
 from services.storage.db import session_scope
+from services.storage.migrate import upgrade_to_head
 from tests.console_support import ConsoleOnly, StaffClient
 from tests.stack import ENV, ROOT
 
@@ -121,3 +124,30 @@ def test_dashboard_roles_filters_csv_and_report(console: ConsoleOnly, tmp_path: 
     )  # fmt: skip
     report = out.read_text("utf-8")
     assert 'id="f-contacts">5<' in report and "60.0 %" in report and "<script" not in report
+
+
+def test_harvest_reads_a_postgresql_tracker_store(tmp_path: Path) -> None:
+    """The same harvest from Rasa's SQL tracker store on PostgreSQL (a database of its own, dropped after)."""
+    admin_url = "postgresql://postgres@127.0.0.1:5432/postgres"
+    name = f"review_test_{uuid.uuid4().hex[:8]}"
+    try:
+        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f"CREATE DATABASE {name}"))
+    except Exception as error:  # noqa: BLE001  (any driver error means the server is unusable)
+        pytest.fail(f"PostgreSQL at 127.0.0.1:5432 is required for this test: {error}")
+    url = f"postgresql://postgres@127.0.0.1:5432/{name}"
+    app_db = f"sqlite:///{tmp_path / 'app.db'}"
+    try:
+        upgrade_to_head(app_db)
+        write_events(url, CONVERSATIONS)
+        with session_scope(app_db) as session:
+            result = harvest(session, url, ReviewSettings(spot_check_rate=0.0))
+            texts = {q.text for q in session.query(HarvestedQuestion)}
+        # no ratings in this application database: conversation "e" (rated 1 elsewhere) is not harvested
+        assert result.new_questions == 4 and "czy [NAME] z pesel [PESEL] może mieć firmę" in texts
+        assert result.source.startswith("postgresql://postgres@127.0.0.1:5432/")
+    finally:
+        create_engine(url).dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
