@@ -170,7 +170,8 @@ def test_analyst_labels_a_cluster_in_the_browser(stack: Stack, browser: Browser)
     finally:
         context.close()
     kb_text = "".join(p.read_text("utf-8") for p in (ROOT / "kb").glob("*.yml"))
-    assert all(q in kb_text for q in SLANG)
+    # the spelling without diacritics is the same question for kb_import: added once
+    assert SLANG[0] in kb_text and SLANG[2] in kb_text and SLANG[1] not in kb_text
     decided = rows(stack, f"SELECT decision, topic_id, decided_by FROM review_clusters WHERE id = {cluster}")
     assert decided == [("paraphrase", TARGET, "ala")]
     audit = rows(stack, "SELECT actor, action, target FROM audit_log WHERE action LIKE 'review.%'")
