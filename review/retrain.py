@@ -124,7 +124,12 @@ def promote(rasa_url: str, token: str | None, model: Path) -> None:
 
 def main(args: argparse.Namespace) -> int:
     started = time.monotonic()
-    timings = []
+    timings: List[tuple] = []
+
+    def mark(step: str) -> None:
+        timings.append((step, time.monotonic() - started))
+        print(f"retrain: {step} after {timings[-1][1]:.0f} s", flush=True)
+
     settings = ReviewSettings.load()
     env = {**os.environ}
     if not args.candidate:
@@ -132,25 +137,25 @@ def main(args: argparse.Namespace) -> int:
         if generated.returncode != 0:
             print("retrain: the knowledge base has problems (above); nothing was trained.", file=sys.stderr)
             return 2
-        timings.append(("kb_import", time.monotonic() - started))
+        mark("kb_import")
         args.models.mkdir(parents=True, exist_ok=True)
         candidate = train(args.models, args.nlu_only)
-        timings.append(("rasa train", time.monotonic() - started))
+        mark("rasa train")
     else:
         candidate = args.candidate
     questions = regression_set(args.app_db, getattr(args, "per_topic", None))
     texts = [q.text for q in questions]
     serving = ask_serving(args.rasa_url, args.token, texts)
-    timings.append(("serving model answered", time.monotonic() - started))
+    mark(f"serving model answered {len(texts)} questions")
     answers = ask_candidate(candidate, texts)
-    timings.append(("candidate answered", time.monotonic() - started))
+    mark("candidate loaded and answered")
     result = judge(questions, serving, answers, settings)
     if args.nlu_only:
         args.no_promote = True  # an NLU-only model cannot hold a conversation
     if result.passed and not args.no_promote:
         save_topic_titles(candidate)
         promote(args.rasa_url, args.token, candidate)
-        timings.append(("promoted", time.monotonic() - started))
+        mark("promoted (PUT /model)")
     report = report_markdown(result, f"Retrain gate: {candidate.name}")
     report += "\n## Timings (seconds since start)\n\n" + "".join(f"- {s}: {t:.0f}\n" for s, t in timings)
     out = args.report or ROOT / "var" / "review" / f"gate-{candidate.name.replace('.tar.gz', '')}.md"

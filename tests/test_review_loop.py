@@ -205,6 +205,7 @@ def test_xlsx_round_trip_validates_before_writing(stack: Stack, tmp_path: Path) 
     assert rows(stack, f"SELECT decided_by FROM review_clusters WHERE id = {other}") == [("ala",)]
 
 
+@pytest.mark.timeout(2400)  # a full `rasa train` plus two models answering the regression set
 def test_retrain_is_gated_promoted_and_answers_the_new_questions(stack: Stack, tmp_path: Path) -> None:
     conversation = f"rv-{uuid.uuid4().hex[:8]}"
     stack.say(conversation, "Dzień dobry")
@@ -225,6 +226,8 @@ def test_retrain_is_gated_promoted_and_answers_the_new_questions(stack: Stack, t
         str(report),
     )
     assert "promoted" in result.stdout, result.stdout
+    print(result.stdout)  # the measured steps of a gated retrain (shown with pytest -s / -rP)
+    shutil.copy(report, ROOT / "var" / "review-gate-last.md")
     body = report.read_text("utf-8")
     assert "PROMOTED" in body and "## Improved" in body and "rasa train" in body
     for question in SLANG + OTHER:
@@ -258,6 +261,7 @@ def serving_model(stack: Stack) -> str:
     return requests.get(f"{stack.url}/status", params={"token": stack.token}, timeout=30).json()["model_file"]
 
 
+@pytest.mark.timeout(1800)
 def test_gate_refuses_a_broken_knowledge_base_and_the_old_model_keeps_serving(stack: Stack, tmp_path: Path) -> None:
     serving = serving_model(stack)
     answered_before = answered_topic(stack.parse("Gdzie złożyć formularz VAT-R?"))
@@ -272,14 +276,16 @@ def test_gate_refuses_a_broken_knowledge_base_and_the_old_model_keeps_serving(st
         "--models",
         str(tmp_path),
         "--per-topic",
-        "3",
+        "2",
         "--nlu-only",
         "--report",
         str(tmp_path / "gate.md"),
         check=False,
     )
     assert result.returncode == 3 and "REFUSED" in result.stdout, result.stdout + result.stderr
-    assert "vat_registration" in result.stdout or "vat_exemption_limit" in result.stdout
-    assert "## Regressed" in (tmp_path / "gate.md").read_text("utf-8")
+    report = (tmp_path / "gate.md").read_text("utf-8")
+    assert "REFUSED" in report and (
+        "expected `vat_registration`" in report or "expected `vat_exemption_limit`" in report
+    )
     assert serving_model(stack) == serving
     assert answered_topic(stack.parse("Gdzie złożyć formularz VAT-R?")) == answered_before == "vat_registration"
