@@ -12,7 +12,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.knowledge import known_topics, topic_question, topic_title
+from actions.knowledge import known_topics, model_id_of, topic_question, topic_title
 from actions.language import language_of, pick
 
 FALLBACK_INTENT = "nlu_fallback"
@@ -22,7 +22,7 @@ CONSULTANT_PAYLOAD = "/request_human"
 def suggested_topics(tracker: Tracker) -> List[str]:
     """Topic ids the retriever proposes for buttons (plausibly related ones only)."""
     answerability = (tracker.latest_message or {}).get("answerability") or {}
-    known = known_topics()
+    known = known_topics(model_id_of(tracker))  # the serving model's topics, not the newest kb/
     topics = [str(key).split("/", 1)[-1] for key in answerability.get("suggestions") or []]
     return [topic for topic in topics if topic in known]
 
@@ -37,7 +37,11 @@ def _previous_user_intent(tracker: Tracker) -> str | None:
 def _buttons(tracker: Tracker, topics: List[str]) -> List[Dict[str, str]]:
     language = language_of(tracker)
     # a topic button sends the topic's own first question: retrieval matches it exactly
-    buttons = [{"title": topic_title(topic, language), "payload": topic_question(topic, language)} for topic in topics]
+    model_id = model_id_of(tracker)
+    buttons = [
+        {"title": topic_title(topic, language, model_id), "payload": topic_question(topic, language, model_id)}
+        for topic in topics
+    ]
     buttons.append(
         {"title": pick(tracker, pl="Rozmowa z konsultantem", en="Talk to a consultant"), "payload": CONSULTANT_PAYLOAD}
     )

@@ -37,11 +37,15 @@ def create_app(config: ConsoleConfig | None = None, name: str = "console") -> Sa
 def _register_sections(app: Sanic) -> None:
     """Each section of the console is a blueprint in its own module."""
     from console.applications import application_routes
+    from console.dashboard import dashboard_routes
     from console.handoff import handoff_routes
+    from console.review import review_routes
     from console.watcher import follow_events
 
     app.blueprint(handoff_routes)
     app.blueprint(application_routes)
+    app.blueprint(review_routes)
+    app.blueprint(dashboard_routes)
 
     @app.after_server_start
     async def start_watcher(app: Sanic, loop: asyncio.AbstractEventLoop) -> None:

@@ -23,6 +23,8 @@ SECTIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("Handoff queue", "/handoff", ("agent", "supervisor")),
     ("Supervisor overview", "/handoff/overview", ("supervisor",)),
     ("Applications", "/applications", ("verifier",)),
+    ("Review questions", "/review/", ("analyst",)),
+    ("Service dashboard", "/dashboard", ("analyst", "supervisor")),
 ]
 
 SECURITY_HEADERS = {

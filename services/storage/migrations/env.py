@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, pool
 import services.accounts.models  # noqa: F401  (registers the console tables)
 import services.applications.models  # noqa: F401  (back office)
 import services.handoff.models  # noqa: F401
+import services.review.models  # noqa: F401
 from services.storage.db import database_url
 from services.storage.models import Base
 

@@ -1,7 +1,7 @@
 """Channels: inbound message ids (de-duplication across instances), delivery statuses, documents.
 
 Revision ID: 0003_channels
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-29
 """
 

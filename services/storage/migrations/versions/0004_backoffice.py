@@ -1,7 +1,7 @@
 """Back office: the reviewer of an application, decisions, documents, notifications.
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003_channels
 Create Date: 2026-11-29
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0002"
+down_revision = "0003_channels"
 branch_labels = None
 depends_on = None
 

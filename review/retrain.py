@@ -1,0 +1,171 @@
+"""`python -m review retrain`: regenerate, train, gate against the serving model, promote via `PUT /model`.
+
+1. `python -m kb_import` regenerates the Rasa data from kb/ (stops on validation problems);
+2. `rasa train` writes a candidate to models/ (unless `--candidate` names one already trained);
+3. the regression set (benchmarks/heldout/ plus the harvested questions analysts accepted) is asked
+   of the serving model through its HTTP API and of the candidate loaded in this process;
+4. if the gate passes, the topic titles the candidate was trained with are saved for its model id
+   (models/topics/<model_id>.json, read by the action server, see actions/knowledge.py) and the
+   running server loads the candidate through `PUT /model`; conversations live in the tracker
+   store, so none is dropped. Otherwise the serving model stays. A markdown report is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import List, Sequence
+
+import requests
+from sqlalchemy import select
+
+from services.review.gate import RegressionQuestion, judge, report_markdown
+from services.review.models import HarvestedQuestion, ReviewCluster
+from services.review.settings import ReviewSettings
+from services.storage.db import session_scope
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+TOPICS_DIR = ROOT / "models" / "topics"
+
+
+def regression_set(app_db: str | None, per_topic: int | None = None) -> List[RegressionQuestion]:
+    """Held-out questions (optionally the first `per_topic` per topic and language) + accepted harvest."""
+    from benchmarks.heldout import load_queries
+
+    taken: dict = {}
+    questions: List[RegressionQuestion] = []
+    for query in load_queries():
+        key = (query.topic, query.language)
+        if per_topic is not None and taken.get(key, 0) >= per_topic:
+            continue
+        taken[key] = taken.get(key, 0) + 1
+        questions.append(RegressionQuestion(query.topic, query.language, query.text, "heldout"))
+    with session_scope(app_db) as session:
+        rows = session.execute(
+            select(HarvestedQuestion.text, HarvestedQuestion.language, ReviewCluster.topic_id)
+            .join(ReviewCluster, HarvestedQuestion.cluster_id == ReviewCluster.id)
+            .where(ReviewCluster.decision == "paraphrase")
+        )
+        seen = set()
+        for text, language, topic in rows:
+            if (text, topic) not in seen:
+                seen.add((text, topic))
+                questions.append(RegressionQuestion(topic, language, text, "harvested"))
+    return questions
+
+
+def answered_topic(parse: dict) -> str:
+    """The FAQ topic a parse result answers with, or "" (another intent, or a fallback)."""
+    if (parse.get("intent") or {}).get("name") != "faq":
+        return ""
+    response = ((parse.get("response_selector") or {}).get("faq") or {}).get("response") or {}
+    return str(response.get("intent_response_key") or "").split("/", 1)[-1]
+
+
+def ask_serving(rasa_url: str, token: str | None, texts: Sequence[str]) -> List[str]:
+    params = {"token": token} if token else {}
+    with requests.Session() as http:
+        return [
+            answered_topic(http.post(f"{rasa_url}/model/parse", params=params, json={"text": t}, timeout=60).json())
+            for t in texts
+        ]
+
+
+def ask_candidate(model: Path, texts: Sequence[str]) -> List[str]:
+    from rasa.core.agent import Agent
+
+    async def run() -> List[str]:
+        agent = Agent.load(str(model))
+        return [answered_topic(await agent.parse_message(text)) for text in texts]
+
+    return asyncio.run(run())
+
+
+def train(models: Path, nlu_only: bool = False) -> Path:
+    """`rasa train` (or `rasa train nlu`: enough for the gate to judge a change; never promoted)."""
+    name = ("nlu-candidate-" if nlu_only else "candidate-") + datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    subprocess.run([sys.executable, "-m", "components.spacy_model"], cwd=ROOT, check=True)
+    inputs = ["nlu", "--nlu", "data"] if nlu_only else ["--data", "data"]
+    command = [str(BIN / "rasa"), "train", *inputs, "--domain", "domain", "--config", "config.yml"]
+    subprocess.run([*command, "--out", str(models), "--fixed-model-name", name], cwd=ROOT, check=True)
+    return models / f"{name}.tar.gz"
+
+
+def save_topic_titles(model: Path, directory: Path = TOPICS_DIR) -> Path:
+    """The titles and first questions of the topics `model` was trained with, under its model id."""
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+
+    from kb_import import load_knowledge_base
+
+    model_id = LocalModelStorage.metadata_from_archive(model).model_id
+    topics = {
+        e.id: {"title": e.title, "question": {lang: qs[0] for lang, qs in e.questions.items() if qs}}
+        for e in load_knowledge_base(ROOT / "kb").published()
+    }
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{model_id}.json"
+    path.write_text(json.dumps(topics, ensure_ascii=False, indent=1, sort_keys=True), "utf-8")
+    return path
+
+
+def promote(rasa_url: str, token: str | None, model: Path) -> None:
+    params = {"token": token} if token else {}
+    response = requests.put(f"{rasa_url}/model", params=params, json={"model_file": str(model.resolve())}, timeout=600)
+    response.raise_for_status()
+
+
+def main(args: argparse.Namespace) -> int:
+    started = time.monotonic()
+    timings: List[tuple] = []
+
+    def mark(step: str) -> None:
+        timings.append((step, time.monotonic() - started))
+        print(f"retrain: {step} after {timings[-1][1]:.0f} s", flush=True)
+
+    settings = ReviewSettings.load()
+    env = {**os.environ}
+    if not args.candidate:
+        generated = subprocess.run([sys.executable, "-m", "kb_import"], cwd=ROOT, env=env)
+        if generated.returncode != 0:
+            print("retrain: the knowledge base has problems (above); nothing was trained.", file=sys.stderr)
+            return 2
+        mark("kb_import")
+        args.models.mkdir(parents=True, exist_ok=True)
+        candidate = train(args.models, args.nlu_only)
+        mark("rasa train")
+    else:
+        candidate = args.candidate
+    questions = regression_set(args.app_db, getattr(args, "per_topic", None))
+    texts = [q.text for q in questions]
+    serving = ask_serving(args.rasa_url, args.token, texts)
+    mark(f"serving model answered {len(texts)} questions")
+    answers = ask_candidate(candidate, texts)
+    mark("candidate loaded and answered")
+    result = judge(questions, serving, answers, settings)
+    if args.nlu_only:
+        args.no_promote = True  # an NLU-only model cannot hold a conversation
+    if result.passed and not args.no_promote:
+        save_topic_titles(candidate)
+        promote(args.rasa_url, args.token, candidate)
+        mark("promoted (PUT /model)")
+    report = report_markdown(result, f"Retrain gate: {candidate.name}")
+    report += "\n## Timings (seconds since start)\n\n" + "".join(f"- {s}: {t:.0f}\n" for s, t in timings)
+    out = args.report or ROOT / "var" / "review" / f"gate-{candidate.name.replace('.tar.gz', '')}.md"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(report, "utf-8")
+    verdict = "promoted" if result.passed and not args.no_promote else ("passed" if result.passed else "REFUSED")
+    print(
+        f"retrain: {verdict}: candidate {result.candidate['overall']:.1%} vs serving {result.serving['overall']:.1%} "
+        f"on {len(questions)} questions; report {out}"
+    )
+    for reason in result.reasons:
+        print(f"  {reason}")
+    return 0 if result.passed else 3
