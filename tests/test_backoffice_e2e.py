@@ -160,6 +160,10 @@ def test_review_ask_for_a_field_resubmit_in_the_widget_accept_and_check_status(
     officer.get_by_role("button", name="Ask the applicant").click()
     expect(officer.locator("#app-status")).to_have_text("Needs information", timeout=SLOW)
     expect(officer.locator("#history")).to_contain_text("asked for: Phone – Ten numer nie odpowiada.", timeout=SLOW)
+    expect(officer.locator("#notifications")).to_contain_text("email – sent", timeout=SLOW)
+    mails = [m for m in backoffice.smtp.messages if application.reference in str(m["message"]["Subject"])]
+    assert mails and mails[-1]["to"] == ["jan.kowalski@example.com"]
+    assert "Potrzebne: telefon." in mails[-1]["message"].get_content()
     assert axe_violations(officer) == []
     anonymous = requests.get(f"{backoffice.url}/applications/documents/{document.public_id}", timeout=10)
     assert anonymous.status_code == 401 and PNG not in anonymous.content
@@ -208,6 +212,7 @@ def test_review_ask_for_a_field_resubmit_in_the_widget_accept_and_check_status(
     expect(officer.locator("#app-status")).to_have_text("Accepted", timeout=SLOW)
     accepted = response_text("utter_application_accepted", "pl").format(reference=application.reference)
     expect(bot_messages(applicant).last).to_have_text("Urzędnik: " + accepted, timeout=SLOW)
+    expect(officer.locator("#notifications")).to_contain_text("socketio channel: live if open", timeout=SLOW)
     export = officer.request.get(f"{backoffice.url}/applications/{application.id}/export.json")
     assert export.status == 200 and export.json()["daneWnioskodawcy"]["pesel"] == PESEL
     assert export.json()["daneKontaktowe"]["telefon"] == "+48501222333"

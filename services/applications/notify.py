@@ -9,8 +9,9 @@ Routes, tried in this order and each recorded in application_notifications:
    last message; after that the decision goes out as an approved template (`GraphTemplateSender`,
    Graph API `POST /{phone-number-id}/messages`), while the conversation is still updated silently
    (output channel `collector`), so the assistant knows what was asked when the user answers.
-3. **email** – when neither reached the applicant live (REST or unknown channel, Rasa or the Graph
-   API failing): smtplib through the configured SMTP server, text rendered from domain responses.
+3. **email** – unless WhatsApp delivered it (the web widget may be closed, REST and unknown
+   channels cannot push, Rasa or the Graph API may fail): smtplib through the configured SMTP
+   server, text rendered from domain responses.
 """
 
 from __future__ import annotations
@@ -38,7 +39,10 @@ logger = get_masked_logger(__name__)
 TIMEOUT = aiohttp.ClientTimeout(total=30)
 WHATSAPP_WINDOW = timedelta(hours=24)
 WHATSAPP_CHANNELS = ("whatsapp",)
-LIVE_CHANNELS = ("socketio",) + WHATSAPP_CHANNELS  # channels where Rasa can push a message
+# Channels whose delivery the office can count on. The web widget gets the message live only while
+# it is open (nobody can tell), so a web applicant also gets the e-mail.
+RELIABLE_CHANNELS = WHATSAPP_CHANNELS
+PUSH_CHANNELS = ("socketio",) + WHATSAPP_CHANNELS  # channels where Rasa can push a message at all
 SILENT_CHANNEL = "collector"  # not a registered channel: Rasa keeps the events and sends nothing
 
 
@@ -255,15 +259,10 @@ async def _routes(
     elif conversation:
         try:
             await trigger_decision(settings, conversation, application.reference, channel or SILENT_CHANNEL)
-            live = channel in LIVE_CHANNELS
-            attempts.append(
-                Attempt(
-                    "conversation",
-                    "sent",
-                    f"{channel or 'unknown'} channel" + ("" if live else ": shown on the next visit"),
-                )
-            )
-            reached = live
+            pushed = channel in PUSH_CHANNELS
+            detail = f"{channel or 'unknown'} channel" + (": live if open" if pushed else ": kept for the next visit")
+            attempts.append(Attempt("conversation", "sent", detail))
+            reached = channel in RELIABLE_CHANNELS
         except DeliveryFailed as error:
             attempts.append(Attempt("conversation", "failed", str(error)))
     if not reached:
