@@ -27,6 +27,13 @@ def alembic_config(url: str | None = None) -> Config:
     return config
 
 
+def head_revision() -> str:
+    """The newest revision of the migration scripts (a single head: migrations form one chain)."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
 def upgrade_to_head(url: str | None = None) -> None:
     """Bring the database at `url` to the newest schema (idempotent)."""
     command.upgrade(alembic_config(url), "head")
