@@ -35,11 +35,11 @@ from services.applications.catalogue import (
     display_values,
 )
 from services.applications.checks import run_checks
-from services.applications.documents import documents_for_application, read_document
 from services.applications.export import NotExportable, ceidg1
 from services.applications.models import ApplicationDecision, ApplicationNotification
 from services.applications.notify import NotifySettings, notify_decision
 from services.applications.queries import Filters, channels, duration, list_applications, waiting
+from services.documents import documents_for_application, read_document
 from services.handoff.transcript import Line, line_from_event, transcript
 from services.privacy import get_masked_logger
 from services.storage.db import session_scope

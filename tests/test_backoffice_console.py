@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from services.accounts.models import AuditEntry
-from services.applications.documents import attach_document
 from services.applications.models import ApplicationNotification
+from services.documents import attach_document
 from services.storage.applications import submit_application
 from services.storage.db import session_scope
 from services.storage.models import Application, ApplicationStatus, utcnow

@@ -21,8 +21,8 @@ import pytest
 import requests
 from playwright.sync_api import Browser, Page, expect
 
-from services.applications.documents import attach_document
 from services.applications.models import ApplicationNotification
+from services.documents import attach_document
 from services.storage.applications import submit_application
 from services.storage.db import session_scope
 from services.storage.models import Application, ApplicationStatus

@@ -13,10 +13,10 @@ import pytest
 from services.applications import workflow
 from services.applications.catalogue import pkd_section
 from services.applications.checks import run_checks
-from services.applications.documents import DocumentRefused, attach_document, documents_for_application, read_document
 from services.applications.export import NotExportable, ceidg1
 from services.applications.notices import notice_for, notice_text, rejection_reason
 from services.applications.queries import Filters, list_applications, waiting
+from services.documents import DocumentRefused, attach_document, documents_for_application, read_document
 from services.storage.applications import AddressData, submit_application
 from services.storage.db import session_scope
 from services.storage.models import Application, ApplicationStatus

@@ -40,24 +40,6 @@ class ApplicationDecision(Base):
         return list(json.loads(self.missing_documents or "[]"))
 
 
-class ApplicationDocument(Base):
-    """A file attached to an application, stored outside the web root under a generated name."""
-
-    __tablename__ = "application_documents"
-
-    id = Column(Integer, primary_key=True)
-    public_id = Column(String(32), nullable=False, unique=True)  # random; the file's name stem
-    application_id = Column(Integer, ForeignKey("applications.id", ondelete="CASCADE"), nullable=False, index=True)
-    channel = Column(String(40), nullable=False)
-    kind = Column(String(10), nullable=False)  # jpeg, png, pdf (from the content, never the name)
-    content_type = Column(String(40), nullable=False)
-    size_bytes = Column(Integer, nullable=False)
-    sha256 = Column(String(64), nullable=False)
-    original_name = Column(String(255))  # shown to the verifier only, never used as a path
-    storage_name = Column(String(64), nullable=False)
-    received_at = Column(UTCDateTime, nullable=False, default=utcnow)
-
-
 class ApplicationNotification(Base):
     """What the applicant was sent about a decision, through which route, and whether it went out."""
 

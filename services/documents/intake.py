@@ -91,6 +91,42 @@ def _open_application(session: Session, sender_id: str) -> Application | None:
     return session.scalars(query).first()
 
 
+def _store(data: bytes, max_bytes: int) -> Tuple[str, str, str]:
+    """Check `data` and write it under a generated name: (public id, kind, storage name)."""
+    kind = check(data, max_bytes)
+    public_id = secrets.token_hex(16)
+    storage_name = f"{public_id}.{kind}"
+    descriptor = os.open(storage_dir() / storage_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)
+    return public_id, kind, storage_name
+
+
+def _record(
+    data: bytes,
+    public_id: str,
+    kind: str,
+    storage_name: str,
+    sender_id: str,
+    channel: str,
+    application: Application | None,
+    original_name: str | None,
+) -> Document:
+    return Document(
+        public_id=public_id,
+        sender_id=sender_id[:255],
+        channel=channel[:40],
+        application_id=application.id if application else None,
+        status=ATTACHED if application else AWAITING_CONSULTANT,
+        kind=kind,
+        content_type=CONTENT_TYPES[kind],
+        size_bytes=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        original_name=(original_name or None) and os.path.basename(original_name)[:255],
+        storage_name=storage_name,
+    )
+
+
 def receive_document(
     data: bytes,
     sender_id: str,
@@ -99,37 +135,36 @@ def receive_document(
     max_bytes: int = DEFAULT_MAX_BYTES,
     url: str | None = None,
 ) -> Receipt:
-    """Check `data`, store it under a generated name and attach it; DocumentRefused if not accepted."""
-    kind = check(data, max_bytes)
-    public_id = secrets.token_hex(16)
-    storage_name = f"{public_id}.{kind}"
-    target = storage_dir() / storage_name
-    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(data)
+    """Check `data`, store it under a generated name and attach it to the sender's open application
+    (or leave it for a consultant); DocumentRefused if not accepted."""
+    public_id, kind, storage_name = _store(data, max_bytes)
     try:
         with session_scope(url) as session:
             application = _open_application(session, sender_id)
-            session.add(
-                Document(
-                    public_id=public_id,
-                    sender_id=sender_id[:255],
-                    channel=channel[:40],
-                    application_id=application.id if application else None,
-                    status=ATTACHED if application else AWAITING_CONSULTANT,
-                    kind=kind,
-                    content_type=CONTENT_TYPES[kind],
-                    size_bytes=len(data),
-                    sha256=hashlib.sha256(data).hexdigest(),
-                    original_name=(original_name or None) and original_name[:255],
-                    storage_name=storage_name,
-                )
-            )
+            session.add(_record(data, public_id, kind, storage_name, sender_id, channel, application, original_name))
             reference = application.reference if application else None
     except BaseException:
-        target.unlink(missing_ok=True)
+        (storage_dir() / storage_name).unlink(missing_ok=True)
         raise
     return Receipt(public_id=public_id, kind=kind, size_bytes=len(data), application_reference=reference)
+
+
+def attach_document(
+    session: Session,
+    application: Application,
+    data: bytes,
+    channel: str,
+    original_name: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Document:
+    """Store `data` and attach it to `application` in the caller's transaction (back office, tests)."""
+    public_id, kind, storage_name = _store(data, max_bytes)
+    document = _record(
+        data, public_id, kind, storage_name, application.sender_id or "", channel, application, original_name
+    )
+    session.add(document)
+    session.flush()
+    return document
 
 
 def documents_for_application(session: Session, application_id: int) -> List[Document]:
@@ -143,7 +178,9 @@ def documents_awaiting_consultant(session: Session) -> List[Document]:
 
 
 def read_document(session: Session, public_id: str) -> Tuple[Document, bytes] | None:
-    """The document and its bytes, for a logged-in consultant (the caller checks the login)."""
+    """The document and its bytes, for logged-in staff (the caller checks the login)."""
+    if not public_id.isalnum() or len(public_id) != 32:
+        return None
     document = session.scalars(select(Document).where(Document.public_id == public_id)).first()
     if document is None:
         return None

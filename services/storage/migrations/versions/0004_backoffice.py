@@ -40,29 +40,6 @@ def upgrade() -> None:
     )
     op.create_index("ix_application_decisions_application_id", "application_decisions", ["application_id"])
     op.create_table(
-        "application_documents",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("public_id", sa.String(32), nullable=False),
-        sa.Column("application_id", sa.Integer(), nullable=False),
-        sa.Column("channel", sa.String(40), nullable=False),
-        sa.Column("kind", sa.String(10), nullable=False),
-        sa.Column("content_type", sa.String(40), nullable=False),
-        sa.Column("size_bytes", sa.Integer(), nullable=False),
-        sa.Column("sha256", sa.String(64), nullable=False),
-        sa.Column("original_name", sa.String(255), nullable=True),
-        sa.Column("storage_name", sa.String(64), nullable=False),
-        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id", name="pk_application_documents"),
-        sa.UniqueConstraint("public_id", name="uq_application_documents_public_id"),
-        sa.ForeignKeyConstraint(
-            ["application_id"],
-            ["applications.id"],
-            name="fk_application_documents_application_id_applications",
-            ondelete="CASCADE",
-        ),
-    )
-    op.create_index("ix_application_documents_application_id", "application_documents", ["application_id"])
-    op.create_table(
         "application_notifications",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("application_id", sa.Integer(), nullable=False),
@@ -91,7 +68,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("application_notifications")
-    op.drop_table("application_documents")
     op.drop_table("application_decisions")
     with op.batch_alter_table("applications") as batch:
         batch.drop_index("ix_applications_reviewer")
