@@ -16,6 +16,9 @@ Rasa: the `on_new_message` callback that `InputChannel.blueprint` receives. A ch
    one long message used to stall every other conversation. The gate parses the message in a worker
    thread first and hands Rasa the result (`UserMessage.parse_data`, which Rasa uses instead of
    parsing again), so other conversations' requests, database calls and replies go on meanwhile.
+3. The action server's endpoint is replaced by `runtime.action_endpoint.ResilientActionEndpoint`
+   (same settings), so an unreachable action server gives the user an apology and a consultant's
+   number instead of silence.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, Sanic
 
+from runtime.action_endpoint import ResilientActionEndpoint
 from services.payloads import guarded_text, looks_like_payload
 
 logger = logging.getLogger(__name__)
@@ -84,7 +88,14 @@ class MessageGate:
         processor._update_full_retrieval_intent(parse_data)
         message.parse_data = parse_data
 
+    def _make_action_endpoint_resilient(self) -> None:
+        processor = getattr(self._agent, "processor", None)
+        endpoint = getattr(processor, "action_endpoint", None)
+        if endpoint is not None and not isinstance(endpoint, ResilientActionEndpoint):
+            processor.action_endpoint = ResilientActionEndpoint.wrapping(endpoint)
+
     async def __call__(self, message: UserMessage) -> Any:
+        self._make_action_endpoint_resilient()
         if looks_like_payload(message.text):
             text = guarded_text(message.text, await self._last_bot_turn(message.sender_id))
             if text != message.text:

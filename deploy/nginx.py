@@ -7,6 +7,7 @@
 - a per-address request limit (`limit_req`) in front of the per-sender limits of the channels.
 
 python -m deploy.nginx --listen 8000 --rasa 127.0.0.1:5005 127.0.0.1:5006 --out var/nginx
+python -m deploy.nginx --listen 5005 --rasa rasa-1:5005 rasa-2:5005 --out var/nginx --run-dir /tmp  # compose
 """
 
 from __future__ import annotations
@@ -73,12 +74,15 @@ def render(listen: str, rasa: Sequence[str], run_dir: Path, rate: int = 50, burs
     return TEMPLATE.format(listen=listen, servers=servers, run=run_dir, rate=rate, burst=burst)
 
 
-def write(listen: str, rasa: Sequence[str], out: Path, rate: int = 50, burst: int = 200) -> Path:
+def write(
+    listen: str, rasa: Sequence[str], out: Path, rate: int = 50, burst: int = 200, run_dir: Path | None = None
+) -> Path:
+    """Writes `out/nginx.conf`; `run_dir` (pid, logs, temp files) defaults to `out` (another path in a container)."""
     out = out.resolve()
     for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (out / sub).mkdir(parents=True, exist_ok=True)
     config = out / "nginx.conf"
-    config.write_text(render(listen, rasa, out, rate, burst))
+    config.write_text(render(listen, rasa, run_dir or out, rate, burst))
     return config
 
 
@@ -88,8 +92,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--rasa", nargs="+", required=True, help="host:port of each Rasa instance")
     parser.add_argument("--out", type=Path, default=Path("var/nginx"))
     parser.add_argument("--rate", type=int, default=50, help="requests per second per client address")
+    parser.add_argument("--run-dir", type=Path, help="pid/log/temp directory as nginx sees it (e.g. /tmp in a container)")
     args = parser.parse_args(argv)
-    print(write(args.listen, args.rasa, args.out, args.rate))
+    print(write(args.listen, args.rasa, args.out, args.rate, run_dir=args.run_dir))
 
 
 if __name__ == "__main__":

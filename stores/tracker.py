@@ -15,6 +15,9 @@ Rasa's own `action_session_start` writes when a session expires and slots are ca
 message loads only those few events. Earlier events stay in the table (`retrieve_full_tracker`,
 retention, analytics); policies look back at most `max_history` turns, so no prediction changes.
 
+Database restarts: connections are checked before reuse (`pool_pre_ping`), so the first message
+after PostgreSQL restarts is served instead of failing on a dead pooled connection.
+
 Anonymisation: see `services.anonymisation`. Events sent to the event broker are anonymised the
 same way, and the broker diff is computed from a count query instead of a second full load.
 """
@@ -26,7 +29,8 @@ import logging
 import os
 from typing import Any, Dict, Iterable, List
 
-from rasa.core.tracker_store import SQLTrackerStore
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SessionStarted, SlotSet
@@ -76,6 +80,12 @@ class OfficeTrackerStore(SQLTrackerStore):
             except MissingKeyError as error:
                 raise RasaException(str(error)) from error
         super().__init__(domain=domain, **kwargs)
+        # Rasa's engine has no pre-ping: after a database restart the first message on every pooled
+        # connection failed. Same URL and options, plus a ping before a pooled connection is reused.
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     # --- reading -------------------------------------------------------------------------------
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
