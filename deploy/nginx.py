@@ -92,7 +92,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--rasa", nargs="+", required=True, help="host:port of each Rasa instance")
     parser.add_argument("--out", type=Path, default=Path("var/nginx"))
     parser.add_argument("--rate", type=int, default=50, help="requests per second per client address")
-    parser.add_argument("--run-dir", type=Path, help="pid/log/temp directory as nginx sees it (e.g. /tmp in a container)")
+    parser.add_argument(
+        "--run-dir", type=Path, help="pid/log/temp directory as nginx sees it (e.g. /tmp in a container)"
+    )
     args = parser.parse_args(argv)
     print(write(args.listen, args.rasa, args.out, args.rate, run_dir=args.run_dir))
 
