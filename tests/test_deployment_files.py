@@ -69,7 +69,7 @@ def test_kubernetes_manifests_match_the_kubernetes_schemas() -> None:
         errors = [f"{document['kind']} {list(e.path)}: {e.message}" for e in validator.iter_errors(document)]
         assert not errors, errors
         kinds.append(document["kind"])
-    assert sorted(kinds) == ["ConfigMap", "Deployment", "Deployment", "Ingress", "Job", "Service", "Service"]
+    assert sorted(kinds) == ["ConfigMap", "CronJob", "Deployment", "Deployment", "Ingress", "Job", "Service", "Service"]
     rasa = next(d for d in documents if d["kind"] == "Deployment" and d["metadata"]["name"] == "vo-rasa")
     assert rasa["spec"]["replicas"] >= 2
     broken = {**rasa, "spec": {**rasa["spec"], "replicas": "two"}}

@@ -212,3 +212,15 @@ def test_kill_9_mid_registration_continues_on_the_other_instance_and_stores_once
     finally:
         engine.dispose()
     assert [tuple(row) for row in rows] == [(PESEL, "Jan")]
+    # after a full scripted registration: no PESEL in the tracker store (anonymised) nor in any log
+    assert PESEL not in str(scaled.events(sender))
+    for log in scaled.workdir.glob("*.log"):
+        assert PESEL not in log.read_text(errors="replace"), log.name
+
+
+def test_the_http_api_needs_the_token_on_every_instance(scaled: ScaledStack) -> None:
+    for instance in (B,):  # instance A was killed by the previous test
+        url = f"{scaled.url(instance)}/conversations/anyone/tracker"
+        assert requests.get(url, timeout=30).status_code == 401
+        assert requests.get(url, params={"token": "wrong"}, timeout=30).status_code == 401
+        assert requests.get(url, params={"token": scaled.token}, timeout=30).status_code == 200
