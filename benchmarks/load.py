@@ -28,6 +28,7 @@ import argparse
 import asyncio
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -80,6 +81,7 @@ class Target:
     pids: Callable[[], Dict[str, int]]
     stop: Callable[[], None]
     ours: bool = True
+    key: str = ""
 
 
 def rss_mb(pid: int) -> float:
@@ -239,17 +241,24 @@ def start_scaled(workdir: Path) -> Target:
     )
 
 
+STOCK_PROJECT = ROOT / "var" / "bench-stock"
+
+
 def start_stock(workdir: Path) -> Target:
-    project = workdir / "stock"
-    project.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(project)],
-        cwd=project,
-        env=ENV,
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    """A fresh `rasa init --no-prompt` project (made once under var/bench-stock/, reused while its model exists)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    project = STOCK_PROJECT
+    if not list(project.glob("models/*.tar.gz")):
+        shutil.rmtree(project, ignore_errors=True)
+        project.mkdir(parents=True)
+        subprocess.run(
+            [str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(project)],
+            cwd=project,
+            env=ENV,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     port = free_port()
     log = workdir / "stock-rasa.log"
     process = subprocess.Popen(
@@ -288,7 +297,7 @@ async def bench(target: Target, args: argparse.Namespace, results: Results) -> N
         print(f"  {target.name}, {users} users: {fmt(result)}", flush=True)
     results.memory[target.name] = {name: rss_mb(pid) for name, pid in target.pids().items()}
     results.ramps[target.name] = await max_sustained_rate(target, args.step, args.rates)
-    if target.ours and not args.skip_extras:
+    if target.ours and target.key in args.extras_on:
         extras = await long_conversation(target)
         extras.update({f"stall_pl_{k}": v for k, v in (await stall(target, LONG_POLISH)).items()})
         extras.update({f"stall_cjk_{k}": v for k, v in (await stall(target, LONG_CJK)).items()})
@@ -357,7 +366,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--think", type=float, default=3.0, help="mean think time in seconds")
     parser.add_argument("--step", type=float, default=20.0, help="seconds per ramp step")
     parser.add_argument("--rates", nargs="+", type=float, default=[5, 10, 15, 20, 25, 31, 40, 50])
-    parser.add_argument("--skip-extras", action="store_true", help="no long-conversation and stall measurements")
+    parser.add_argument(
+        "--extras-on", nargs="*", default=["embedded"], help="targets measured for long conversations and stalls"
+    )
     args = parser.parse_args(argv)
     results = Results()
     started = time.time()
@@ -365,6 +376,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         for name in args.targets:
             print(f"starting {name}", flush=True)
             target = STARTERS[name](Path(tmp) / name)
+            target.key = name
             try:
                 asyncio.run(bench(target, args, results))
             finally:
