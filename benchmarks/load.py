@@ -248,6 +248,12 @@ def start_stock(workdir: Path) -> Target:
     """A fresh `rasa init --no-prompt` project (made once under var/bench-stock/, reused while its model exists)."""
     workdir.mkdir(parents=True, exist_ok=True)
     project = STOCK_PROJECT
+    if (project / "config.yml").exists() and not list(project.glob("models/*.tar.gz")):
+        print("  waiting for the `rasa init` already training in var/bench-stock/", flush=True)
+        for _ in range(1800):  # a previous run started it; its model appears when training ends
+            if list(project.glob("models/*.tar.gz")):
+                break
+            time.sleep(1)
     if not list(project.glob("models/*.tar.gz")):
         shutil.rmtree(project, ignore_errors=True)
         project.mkdir(parents=True)
