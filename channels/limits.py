@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
+from services.ratelimit import RateLimiter, from_environment
+
 # A chat message is a question, not a document; longer input is cut (socket.io) or refused (REST).
-MAX_MESSAGE_CHARS = 5000
+# 1,000 characters hold any question a chat is for, and keep one message's NLU well under a second.
+MAX_MESSAGE_CHARS = 1000
+
+
+@functools.lru_cache(maxsize=1)
+def rate_limiter() -> RateLimiter:
+    """The process's per-sender limiter (VO_RATE_LIMIT, VO_RATE_LIMIT_REDIS_URL: see services.ratelimit)."""
+    return from_environment()
 
 
 def message_problem(body: Any) -> str | None:

@@ -15,7 +15,8 @@ from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.limits import MAX_MESSAGE_CHARS, message_problem
+from channels.gate import MessageGate
+from channels.limits import MAX_MESSAGE_CHARS, message_problem, rate_limiter
 
 
 def _error(status: int, text: str) -> HTTPResponse:
@@ -28,7 +29,9 @@ class ValidatedRestInput(RestInput):
         return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        blueprint = super().blueprint(on_new_message)
+        gate = MessageGate(on_new_message)
+        blueprint = super().blueprint(gate)
+        gate.attach(blueprint)
 
         @blueprint.on_request
         async def validate(request: Request) -> HTTPResponse | None:
@@ -43,6 +46,12 @@ class ValidatedRestInput(RestInput):
                 return _error(400, problem)
             if len(body["message"]) > MAX_MESSAGE_CHARS:
                 return _error(413, f"The message is too long: at most {MAX_MESSAGE_CHARS} characters.")
+            decision = await rate_limiter().hit(f"rest:{body.get('sender') or 'default'}")
+            if not decision.allowed:
+                retry = max(1, round(decision.retry_after))
+                refused = _error(429, f"Too many messages from this sender: try again in {retry} s.")
+                refused.headers["Retry-After"] = str(retry)
+                return refused
             return None
 
         return blueprint

@@ -3,6 +3,8 @@
 # the action server and the website, print the URLs. Ctrl-C stops everything.
 # Ports (override with environment variables): RASA_PORT=5005, ACTIONS_PORT=5055, WEB_PORT=8080,
 # CONSOLE_PORT=8090 (the staff console; create an account first: python -m console.users add ...).
+# PROFILE=scaled: PostgreSQL, Redis, RabbitMQ and several Rasa instances behind nginx (scripts/scaled.sh).
+[ "${PROFILE:-}" = scaled ] && exec "$(dirname "$0")/scaled.sh" "$@"
 source "$(dirname "$0")/common.sh"
 
 RASA_PORT="${RASA_PORT:-5005}"

@@ -164,7 +164,7 @@ class Stack:
         subprocess.run([sys.executable, "-m", "services.storage.migrate"], cwd=ROOT, env={**ENV, **app_env}, check=True)
         (self.workdir / "endpoints.yml").write_text(
             f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n'
-            f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.tracker_db}"\n'
+            f'tracker_store:\n  type: stores.tracker.OfficeTrackerStore\n  dialect: "sqlite"\n  db: "{self.tracker_db}"\n'
             f'event_broker:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.events_db}"\n'
         )
         actions = self._spawn(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import requests
 
+from channels.limits import MAX_MESSAGE_CHARS
 from tests.responses import response_text
 from tests.stack import Stack, dump, texts
 
@@ -112,7 +113,7 @@ def test_bad_input_over_rest_gets_its_exact_error(rasa_stack: Stack, sender: str
         "100 kB message": (
             {"sender": sender, "message": "firma " * 17000},
             413,
-            "The message is too long: at most 5000 characters.",
+            f"The message is too long: at most {MAX_MESSAGE_CHARS} characters.",
         ),
         "missing message": ({"sender": sender}, 400, 'The field "message" must be a string.'),
         "message not a string": ({"sender": sender, "message": {"a": 1}}, 400, 'The field "message" must be a string.'),

@@ -1,0 +1,105 @@
+"""The seam every input channel passes a message through before Rasa handles it.
+
+Rasa 3.6 has no per-message hook between a channel and `MessageProcessor.handle_message`, and its NLU
+graph does not see the tracker, so the checks sit where every channel hands a `UserMessage` to
+Rasa: the `on_new_message` callback that `InputChannel.blueprint` receives. A channel wraps it:
+
+    gate = MessageGate(on_new_message)
+    blueprint = super().blueprint(gate)
+    gate.attach(blueprint)
+
+1. Typed payloads: a message shaped like `/intent{...}` is compared with the buttons of the
+   conversation's last bot turn (read from the tracker store) and the allow-list in
+   `services.payloads`; when neither offers it, Rasa gets it as plain text. Messages that do not
+   start with `/` cost nothing extra.
+2. NLU off the event loop: Rasa runs the NLU graph synchronously inside the server's event loop, so
+   one long message used to stall every other conversation. The gate parses the message in a worker
+   thread first and hands Rasa the result (`UserMessage.parse_data`, which Rasa uses instead of
+   parsing again), so other conversations' requests, database calls and replies go on meanwhile.
+3. The action server's endpoint is replaced by `runtime.action_endpoint.ResilientActionEndpoint`
+   (same settings), so an unreachable action server gives the user an apology and a consultant's
+   number instead of silence.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Awaitable, Callable, Dict, List
+
+from rasa.core.channels.channel import UserMessage
+from rasa.shared.core.events import BotUttered, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from sanic import Blueprint, Sanic
+
+from runtime.action_endpoint import ResilientActionEndpoint
+from services.payloads import guarded_text, looks_like_payload
+
+logger = logging.getLogger(__name__)
+
+# Shared by every channel of the process: NLU is CPU-bound, so a few threads are enough to keep one
+# long message from queueing the short ones behind it.
+_NLU_WORKERS = ThreadPoolExecutor(max_workers=int(os.environ.get("VO_NLU_THREADS", "4")), thread_name_prefix="nlu")
+
+
+class MessageGate:
+    """Wraps a channel's `on_new_message`: typed payloads checked, NLU run off the event loop."""
+
+    def __init__(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+        self._on_new_message = on_new_message
+        self._app: Sanic | None = None
+
+    def attach(self, blueprint: Blueprint) -> None:
+        """Remembers the server app (its agent holds the tracker store and the model) at start-up."""
+
+        @blueprint.listener("before_server_start")
+        async def remember_app(app: Sanic, _loop: Any) -> None:
+            self._app = app
+
+    @property
+    def _agent(self) -> Any:
+        return getattr(self._app.ctx, "agent", None) if self._app else None
+
+    async def _last_bot_turn(self, sender_id: str) -> List[Dict[str, Any]]:
+        agent = self._agent
+        if agent is None or agent.tracker_store is None:
+            return []
+        tracker = await agent.tracker_store.retrieve(sender_id)
+        if tracker is None:
+            return []
+        tail: List[Dict[str, Any]] = []
+        for event in reversed(tracker.events):
+            if isinstance(event, UserUttered):
+                break
+            if isinstance(event, BotUttered):
+                tail.append(event.as_dict())
+        return list(reversed(tail))
+
+    async def _parse_off_loop(self, message: UserMessage) -> None:
+        processor = getattr(self._agent, "processor", None)
+        if processor is None or message.parse_data or processor.http_interpreter is not None:
+            return
+        empty = DialogueStateTracker.from_events(message.sender_id, [])  # what Rasa's own parse uses
+        parse_data = await asyncio.get_running_loop().run_in_executor(
+            _NLU_WORKERS, processor._parse_message_with_graph, message, empty
+        )
+        processor._update_full_retrieval_intent(parse_data)
+        message.parse_data = parse_data
+
+    def _make_action_endpoint_resilient(self) -> None:
+        processor = getattr(self._agent, "processor", None)
+        endpoint = getattr(processor, "action_endpoint", None)
+        if endpoint is not None and not isinstance(endpoint, ResilientActionEndpoint):
+            processor.action_endpoint = ResilientActionEndpoint.wrapping(endpoint)
+
+    async def __call__(self, message: UserMessage) -> Any:
+        self._make_action_endpoint_resilient()
+        if looks_like_payload(message.text):
+            text = guarded_text(message.text, await self._last_bot_turn(message.sender_id))
+            if text != message.text:
+                logger.info("A typed payload that was not offered is treated as text (sender %s)", message.sender_id)
+                message.text = text
+        await self._parse_off_loop(message)
+        return await self._on_new_message(message)

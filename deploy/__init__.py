@@ -1,0 +1,1 @@
+"""Deployment helpers of the scaled profile: settings from the environment, nginx config, databases."""

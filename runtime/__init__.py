@@ -1,0 +1,1 @@
+"""Run-time pieces of the Rasa server that are neither channels nor stores (see each module)."""

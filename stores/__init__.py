@@ -1,0 +1,1 @@
+"""Rasa stores named by module path in endpoints.yml (see stores/tracker.py)."""
