@@ -51,6 +51,11 @@ class ActionChangeLanguage(Action):
 class ActionValidateSlotMappings(ValidationAction):
     """After every user message: does the conversation's language change? (language_policy)."""
 
+    def domain_slots(self, domain: DomainDict) -> List[str]:
+        # Rasa sends no domain to this action (endpoints: enable_selective_domain): the one slot
+        # it fills is named here, so each message does not ship the whole domain (~300 kB).
+        return [LANGUAGE_SLOT]
+
     async def extract_language(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:

@@ -163,7 +163,7 @@ class Stack:
             app_env["OFFICE_CLOCK"] = self.office_clock
         subprocess.run([sys.executable, "-m", "services.storage.migrate"], cwd=ROOT, env={**ENV, **app_env}, check=True)
         (self.workdir / "endpoints.yml").write_text(
-            f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n'
+            f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n  enable_selective_domain: true\n'
             f'tracker_store:\n  type: stores.tracker.OfficeTrackerStore\n  dialect: "sqlite"\n  db: "{self.tracker_db}"\n'
             f'event_broker:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.events_db}"\n'
         )
