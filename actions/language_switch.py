@@ -78,5 +78,11 @@ class ActionValidateSlotMappings(ValidationAction):
         language = next_language(turn)
         return {LANGUAGE_SLOT: language} if language else {}
 
+    async def validate_language(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        """Already decided by `extract_language`."""
+        return {LANGUAGE_SLOT: value}
+
 
 __all__ = ["ActionChangeLanguage", "ActionValidateSlotMappings", "or_default"]
