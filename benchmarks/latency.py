@@ -44,7 +44,11 @@ def percentile(values: Sequence[float], share: float) -> float:
     return ordered[int(share * (len(ordered) - 1))]
 
 
-def measure(model: Path, texts: Dict[str, List[str]]) -> Dict[str, Tuple[float, float, int]]:
+def measure(
+    model: Path, texts: Dict[str, List[str]], topics: Sequence[str]
+) -> Tuple[Dict[str, Tuple[float, float, int]], float]:
+    """(p50, p95, n) per group of texts, and the top-1 of the held-out questions (`topics`: the
+    expected topic of each text of the first group)."""
     port, token = _free_port(), secrets.token_hex(8)
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
     with tempfile.TemporaryFile() as log:
@@ -69,25 +73,32 @@ def measure(model: Path, texts: Dict[str, List[str]]) -> Dict[str, Tuple[float, 
                 except requests.RequestException:
                     time.sleep(1)
             session = requests.Session()
-            for text in SHORT + texts["FAQ questions (held-out)"][:10]:  # warm-up
+            for text in SHORT + texts["FAQ questions (held-out TEST)"][:10]:  # warm-up
                 session.post(f"{url}/model/parse", params={"token": token}, json={"text": text}, timeout=60)
-            results = {}
+            results, firsts = {}, []
             for group, items in texts.items():
                 timings = []
                 for text in items:
                     started = time.perf_counter()
-                    session.post(f"{url}/model/parse", params={"token": token}, json={"text": text}, timeout=60)
+                    response = session.post(
+                        f"{url}/model/parse", params={"token": token}, json={"text": text}, timeout=60
+                    )
                     timings.append((time.perf_counter() - started) * 1000)
+                    if not results:  # the first group: held-out questions
+                        ranking = response.json()["response_selector"]["faq"]["ranking"]
+                        firsts.append(ranking[0]["intent_response_key"].split("/", 1)[-1])
                 results[group] = (percentile(timings, 0.5), percentile(timings, 0.95), len(timings))
-            return results
+            top1 = sum(first == topic for first, topic in zip(firsts, topics, strict=True)) / len(topics)
+            return results, top1
         finally:
             process.terminate()
             process.wait(timeout=30)
 
 
-def faq_only_model(size: int) -> Path:
-    """An NLU model with the FAQ pipeline of config.yml over `size` topics (real + SYNTHETIC)."""
-    from benchmarks.faq import Ours, our_pipeline
+def faq_only_model(size: int) -> Tuple[Path, float, float]:
+    """An NLU model with the FAQ pipeline of config.yml over `size` topics (real + SYNTHETIC),
+    with its training seconds in a fresh embedding cache (cold) and after rewording 20 topics."""
+    from benchmarks.faq import Ours, changed, our_pipeline
     from benchmarks.synthetic import synthetic_entries
     from kb_import import load_knowledge_base
     from kb_import.model import KnowledgeBase
@@ -96,9 +107,17 @@ def faq_only_model(size: int) -> Path:
     entries = kb.published()
     if size > len(entries):
         entries = entries + [entry for entry, _ in synthetic_entries(size - len(entries))]
-    engine = Ours(f"{size}", our_pipeline())
-    engine.train(KnowledgeBase(entries, kb.synonyms, kb.sources))
-    return engine.model_path
+    with tempfile.TemporaryDirectory(prefix="embedding-cache-") as cache:
+        os.environ["VO_EMBEDDING_CACHE"] = cache
+        try:
+            engine = Ours(f"{size}", our_pipeline())
+            scaled = KnowledgeBase(entries, kb.synonyms, kb.sources)
+            engine.train(changed(scaled, 20))
+            cold = engine.train_seconds
+            engine.train(scaled)
+            return engine.model_path, cold, engine.train_seconds
+        finally:
+            del os.environ["VO_EMBEDDING_CACHE"]
 
 
 def main() -> None:
@@ -109,26 +128,33 @@ def main() -> None:
     from tests.stack import trained_model
 
     texts = {
-        "FAQ questions (held-out)": [q.text for q in load_queries(split="test") if len(q.text) <= 300],
-        "out-of-KB questions": [u.text for u in load_unanswerable("test") if len(u.text) <= 300],
-        "short non-FAQ messages": SHORT * 5,
+        # fixed halves, so one run fits in minutes on a loaded machine
+        "FAQ questions (held-out TEST)": [q.text for q in load_queries(split="test") if len(q.text) <= 300][::2],
+        "out-of-KB questions": [u.text for u in load_unanswerable("test") if len(u.text) <= 300][::2],
+        "short non-FAQ messages": SHORT * 2,
     }
-    models = [("full assistant model, 100 topics", trained_model())]
-    models.append(("FAQ-only NLU model, 100 topics", faq_only_model(0)))
-    models += [
-        (f"FAQ-only NLU model, {size} topics (SYNTHETIC beyond 100)", faq_only_model(size)) for size in args.sizes
-    ]
+    topics = [q.topic for q in load_queries(split="test") if len(q.text) <= 300][::2]
+    models = [("full assistant model, 100 topics", trained_model(), None, None)]
+    for size in [0] + list(args.sizes):
+        path, cold, warm = faq_only_model(size)
+        label = "100 topics" if size <= 100 else f"{size} topics (SYNTHETIC beyond 100)"
+        models.append((f"FAQ-only NLU model, {label}", path, cold, warm))
+        print(models[-1], flush=True)
     lines = [
         "# `/model/parse` latency through the HTTP API\n",
         f"Produced by `python -m benchmarks.latency`; {os.cpu_count()} cores, shared with other work while measured",
-        "(timings are under load). One request at a time; p50 / p95 in ms, client side.\n",
-        "| model | " + " | ".join(f"{group} p50 / p95 (n)" for group in texts) + " |",
-        "|---|" + "---|" * len(texts),
+        "(timings are under load). One request at a time; p50 / p95 in ms, client side. Training seconds of the",
+        "FAQ-only models: in an empty embedding cache (cold), then again after rewording 20 topics' questions.\n",
+        "| model | "
+        + " | ".join(f"{group} p50 / p95 (n)" for group in texts)
+        + " | held-out TEST top-1 | train s cold | train s, 20 topics changed |",
+        "|---|" + "---|" * (len(texts) + 3),
     ]
-    for name, model in models:
-        results = measure(model, texts)
+    for name, model, cold, warm in models:
+        results, top1 = measure(model, texts, topics)
         cells = [f"{results[g][0]:.0f} / {results[g][1]:.0f} ({results[g][2]})" for g in texts]
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+        seconds = f"{cold:.0f} | {warm:.0f}" if cold is not None else "- | -"
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {100 * top1:.1f}% | {seconds} |")
         print(lines[-1], flush=True)
     args.report.write_text("\n".join(lines) + "\n", "utf-8")
     print(f"written to {args.report}")

@@ -85,7 +85,7 @@ def trained_model() -> Path:
     return model
 
 
-def _wait(url: str, process: subprocess.Popen, log: Path, timeout: float = 240) -> None:
+def _wait(url: str, process: subprocess.Popen, log: Path, timeout: float = 600) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
         if process.poll() is not None:

@@ -10,7 +10,7 @@ from tests.stack import Stack, dump, texts
 # questions no knowledge-base topic answers (not in benchmarks/outofkb/, not in training)
 UNCOVERED = {
     "pl": "Czy za sprzedaż choinek z własnego lasu przed świętami trzeba płacić opłatę leśną gminie?",
-    "en": "Does my bakery need a special permit to put a bench for customers on the pavement in Zamosc?",
+    "en": "Is it legal to pay my cleaning lady in bitcoin?",
 }
 
 
@@ -41,7 +41,7 @@ def test_covered_question_still_gets_its_answer(rasa_stack: Stack, sender: str) 
     cases = [
         ("pl", "Ile trzeba zapłacić za wpis firmy do CEIDG?", "registration_cost"),
         ("en", "How long does it take until my business appears in CEIDG?", "registration_time"),
-        ("pl", "jak zawiesic dzialalnosc gospodarcza na kilka miesiecy", "suspend_business"),
+        ("pl", "Jak zawiesić firmę?", "suspend_business"),
     ]
     for number, (language, question, topic) in enumerate(cases):
         reply = rasa_stack.say(f"{sender}-{number}", question)

@@ -16,10 +16,12 @@ from benchmarks.heldout import load_queries
 from benchmarks.unanswerable import load_unanswerable
 from tests.stack import Stack
 
-# measured on the sample below with the model of this commit: see the test's failure message
-MIN_TOP1 = {"pl plain": 0.70, "pl no_diacritics": 0.66, "en plain": 0.72, "all": 0.72}
-MIN_TOP3 = 0.90
-MAX_OUT_OF_KB_ANSWERED = 0.15
+# measured on this sample through /model/parse of the test model at commit time (2026-11-29):
+# top-1 all 72.0% (n=161), pl plain 65.5%, pl no_diacritics 76.1%, en plain 72.9%; top-3 90.7%;
+# out-of-KB answered 1 of 100 (scripted: the failure messages print the same figures)
+MIN_TOP1 = {"pl plain": 0.61, "pl no_diacritics": 0.71, "en plain": 0.68, "all": 0.68}
+MIN_TOP3 = 0.87
+MAX_OUT_OF_KB_ANSWERED = 0.06
 
 
 def _top1_and_top3(rasa_stack: Stack) -> Dict[str, List[tuple]]:
