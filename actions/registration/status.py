@@ -23,6 +23,7 @@ from actions.registration.rasa_io import OFFICE_TIMEZONE, latest_text, tell_resu
 from actions.registration.results import Invalid, Result, Valid
 from actions.registration.submit import LAST_REFERENCE_SLOT
 from actions.registration.text_input import compact_number, strip_lead_in
+from services.office import contact_variables
 from services.privacy import get_masked_logger
 from services.storage.applications import SECOND_FACTOR_DIGITS, StatusCheckOutcome, check_status
 from services.storage.db import session_scope
@@ -113,7 +114,10 @@ class ActionRegCheckStatus(Action):
         if result.outcome is StatusCheckOutcome.FOUND and result.status and result.updated_at:
             updated = readback.day(result.updated_at.astimezone(OFFICE_TIMEZONE).date(), language_of(tracker))
             dispatcher.utter_message(
-                response=f"utter_reg_status_{result.status.value}", reference=shown, updated=updated
+                response=f"utter_reg_status_{result.status.value}",
+                reference=shown,
+                updated=updated,
+                **contact_variables(language_of(tracker)),  # office.yml: phone and consultants' hours
             )
             if result.status is ApplicationStatus.REJECTED:
                 tell_rejection_reason(dispatcher, tracker, reference)  # the back office's reason
