@@ -39,7 +39,6 @@ from channels.capabilities import capabilities, split_text
 from channels.twilio_messaging import public_url
 from services.channels import inbound, twilio_api
 from services.channels.numbers import e164_or_none
-from services.channels.office_hours import consultants_available
 from services.channels.settings import TwilioSettings, WhatsAppSettings
 from services.channels.whatsapp_api import (
     CONTINUE_PAYLOAD,
@@ -49,6 +48,7 @@ from services.channels.whatsapp_api import (
     text_payloads,
 )
 from services.office import load_office
+from services.office.schedule import is_open, office_now
 
 logger = logging.getLogger(__name__)
 
@@ -297,7 +297,8 @@ class TwilioVoiceInput(InputChannel):
         return twiml
 
     async def _consultants_available(self) -> bool:
-        return consultants_available(load_office())
+        office = load_office()
+        return is_open(office, office_now(office))  # office.yml hours, Polish holidays, OFFICE_CLOCK
 
     async def _transfer(self, request: Request, sender: str, language: str, announcement: str) -> VoiceResponse:
         twiml = VoiceResponse()

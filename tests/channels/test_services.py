@@ -15,12 +15,12 @@ from sqlalchemy import inspect
 
 from services.channels import inbound
 from services.channels.numbers import e164_or_none
-from services.channels.office_hours import consultants_available
 from services.channels.signatures import meta_signature, meta_signature_valid
 from services.channels.twilio_api import request_valid, signature_for
 from services.documents import DocumentRefused, detect_kind, read_document, receive_document
 from services.documents.intake import documents_awaiting_consultant, documents_for_application
 from services.office import Office
+from services.office.schedule import is_open
 from services.storage.applications import AddressData, ApplicationData, submit_application
 from services.storage.db import dispose_engines, get_engine, session_scope
 from services.storage.migrate import downgrade_to, upgrade_to_head
@@ -194,7 +194,7 @@ def test_phone_numbers_as_conversation_ids() -> None:
     assert e164_or_none("anonymous") is None and e164_or_none("") is None and e164_or_none("123") is None
 
 
-def test_office_hours() -> None:
+def test_phone_transfers_follow_the_office_schedule() -> None:
     office = Office(
         name={"pl": "Urząd"},
         phone_main="801 055 088",
@@ -205,8 +205,8 @@ def test_office_hours() -> None:
         public_holidays="PL",
     )
     warsaw = timezone(timedelta(hours=1))  # winter time
-    assert consultants_available(office, datetime(2026, 11, 30, 9, 0, tzinfo=warsaw))
-    assert not consultants_available(office, datetime(2026, 11, 30, 13, 10, tzinfo=warsaw))  # lunch break
-    assert not consultants_available(office, datetime(2026, 11, 30, 17, 0, tzinfo=warsaw))
-    assert not consultants_available(office, datetime(2026, 12, 1, 10, 0, tzinfo=warsaw))  # Tuesday: not listed
-    assert not consultants_available(office, datetime(2027, 1, 6, 10, 0, tzinfo=warsaw))  # Epiphany
+    assert is_open(office, datetime(2026, 11, 30, 9, 0, tzinfo=warsaw))
+    assert not is_open(office, datetime(2026, 11, 30, 13, 10, tzinfo=warsaw))  # lunch break
+    assert not is_open(office, datetime(2026, 11, 30, 17, 0, tzinfo=warsaw))
+    assert not is_open(office, datetime(2026, 12, 1, 10, 0, tzinfo=warsaw))  # Tuesday: not listed
+    assert not is_open(office, datetime(2027, 1, 6, 10, 0, tzinfo=warsaw))  # Epiphany
