@@ -379,6 +379,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     results = Results()
     started = time.time()
     with tempfile.TemporaryDirectory(prefix="vo-load-", dir=ROOT / "var") as tmp:
+        os.chmod(tmp, 0o755)  # the throwaway PostgreSQL runs as the `postgres` user
         for name in args.targets:
             print(f"starting {name}", flush=True)
             target = STARTERS[name](Path(tmp) / name)
