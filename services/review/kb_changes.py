@@ -50,6 +50,21 @@ class DraftTopic:
     questions: Dict[str, List[str]]
     answer: Dict[str, str]
     sources: List[str] = field(default_factory=list)
+    owner: str | None = None  # default: the team that owns most entries of the category's file
+
+
+DEFAULT_DRAFT_OWNER = "kb-team-analysts"
+
+
+def _file_owner(text: str) -> str:
+    """The owner most entries of a category file name: a new draft goes to the same team."""
+    from collections import Counter
+
+    import yaml
+
+    entries = (yaml.safe_load(text) or {}).get("entries") or []
+    owners = Counter(str(e.get("owner")) for e in entries if isinstance(e, dict) and e.get("owner"))
+    return owners.most_common(1)[0][0] if owners else DEFAULT_DRAFT_OWNER
 
 
 KbChange = MoreQuestions | DraftTopic
@@ -131,6 +146,7 @@ def _append_draft(text: str, draft: DraftTopic) -> str:
     entry = {
         "id": draft.topic_id,
         "status": "draft",
+        "owner": draft.owner or _file_owner(text),
         "last_review": date.today(),
         "title": dict(draft.title),
         "questions": {lang: list(qs) for lang, qs in draft.questions.items()},
