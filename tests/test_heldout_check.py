@@ -89,6 +89,8 @@ def test_every_heldout_file_has_two_plain_and_one_keyword_query_per_language() -
     files = sorted(HELDOUT_DIR.glob("*.yml"))
     assert files
     for path in files:
+        if path.stem == "long":
+            continue  # several-sentence questions (style `long`), checked by benchmarks.heldout
         data = yaml.safe_load(path.read_text("utf-8"))
         assert data["category"] == path.stem, path
         ids = [item["id"] for item in data["heldout"]]

@@ -83,7 +83,7 @@ def test_text_then_list_reply_then_reply_buttons(channel_stack, caller, graph_ap
     assert question["type"] == "text"
 
     wa.post_whatsapp(channel_stack.url, wa.notification([wa.text(to(caller), "anuluj")]))
-    confirm = _reply(graph_api, caller, "utter_reg_ask_cancel")
+    confirm = _reply(graph_api, caller, "utter_reg_confirm_cancel")
     # two short options: reply buttons carrying the payloads
     assert confirm["interactive"]["type"] == "button"
     buttons = confirm["interactive"]["action"]["buttons"]

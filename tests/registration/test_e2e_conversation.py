@@ -9,6 +9,7 @@ import sqlite3
 from typing import Dict, List
 
 import pytest
+import requests
 
 from services.storage.applications import find_by_reference
 from services.storage.db import session_scope
@@ -262,10 +263,18 @@ def test_consultant_request_pauses_the_form_and_it_resumes(
         assert all_in(messages, language) and said(messages[-1:], "utter_ask_reg_last_name", language)
         messages = s.say(sender, "/request_human")
     assert said(messages, "utter_reg_paused", language) and all_in(messages, language), dump(messages)
-    assert said(messages[-1:], "utter_request_human", language), dump(messages)
+    # the handoff queues the conversation (office hours in the test stack) and pauses the bot
+    assert said(messages[-1:], "utter_handoff_queued", language), dump(messages)
     state = s.tracker(sender)
     assert state["slots"]["reg_first_name"] == "Anna" and state["slots"]["reg_paused"] is True
-    assert not (state["active_loop"] or {}).get("name")
+    assert not (state["active_loop"] or {}).get("name") and state["paused"] is True
+    # the consultant hands the conversation back (as the console's "close" does), then the user continues
+    requests.post(
+        f"{s.url}/conversations/{sender}/tracker/events",
+        params={"token": s.token},
+        json=[{"event": "resume"}],
+        timeout=30,
+    ).raise_for_status()
     messages = turn(s, sender, resume, "utter_ask_reg_last_name", language)
     assert said(messages, "utter_reg_continue", language), dump(messages)
     turn(s, sender, "Nowak", "utter_ask_reg_pesel", language)
