@@ -14,7 +14,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge import known_topics, model_id_of, topic_question, topic_title
 from actions.language import language_of, pick
-from services.office import contact_variables
 
 FALLBACK_INTENT = "nlu_fallback"
 CONSULTANT_PAYLOAD = "/request_human"
@@ -57,7 +56,9 @@ class ActionSuggestTopics(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         if _previous_user_intent(tracker) == FALLBACK_INTENT:
-            dispatcher.utter_message(response="utter_offer_consultant", **contact_variables(language_of(tracker)))
+            dispatcher.utter_message(
+                response="utter_offer_consultant"
+            )  # domain/handoff.yml: the button carries the reason
             return []
         topics = suggested_topics(tracker)
         if not topics:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import requests
 
 from channels.limits import MAX_MESSAGE_CHARS
-from services.office import contact_variables
 from tests.responses import response_text
 from tests.stack import Stack, dump, texts
 
@@ -82,8 +81,7 @@ def test_two_misses_in_a_row_offer_a_consultant(rasa_stack: Stack, sender: str) 
     first = rasa_stack.say(sender, "xqzt vbnm")
     assert texts(first) == response_text("utter_default", "pl"), dump(first)
     second = rasa_stack.say(sender, "asdkjh qwe")
-    expected = response_text("utter_offer_consultant", "pl").format(**contact_variables("pl"))
-    assert texts(second) == expected and "801 055 088" in expected, dump(second)
+    assert texts(second) == response_text("utter_offer_consultant", "pl"), dump(second)
     assert second[0]["buttons"] == [
         {"title": "Rozmowa z konsultantem", "payload": '/request_human{"handoff_reason":"fallback"}'}
     ]
