@@ -76,16 +76,22 @@ def test_rating_is_thanked_and_stored(rasa_stack: Stack, sender: str) -> None:
     assert [tuple(r) for r in rows] == [(4, "rest")]
 
 
-def test_two_misses_in_a_row_offer_a_consultant(rasa_stack: Stack, sender: str) -> None:
-    assert rasa_stack.parse("xqzt vbnm")["intent"]["name"] == "nlu_fallback"
-    first = rasa_stack.say(sender, "xqzt vbnm")
-    assert texts(first) == response_text("utter_default", "pl"), dump(first)
-    second = rasa_stack.say(sender, "asdkjh qwe")
-    assert texts(second) == response_text("utter_offer_consultant", "pl"), dump(second)
-    assert second[0]["buttons"] == [
-        {"title": "Rozmowa z konsultantem", "payload": '/request_human{"handoff_reason":"fallback"}'}
-    ]
+def test_gibberish_gets_no_answer_and_a_consultant_offer(rasa_stack: Stack, sender: str) -> None:
+    """Gibberish is never answered with a topic; the user is offered a consultant, twice over."""
+    faq_texts = {response_text(name, "pl") for name in _faq_responses()}
+    for text in ("xqzt vbnm", "asdkjh qwe"):
+        assert rasa_stack.parse(text)["intent"]["name"] in ("nlu_fallback", "not_in_kb"), text
+        reply = rasa_stack.say(sender, text)
+        assert not faq_texts & {m.get("text") for m in reply}, dump(reply)
+        payloads = [b["payload"] for m in reply for b in m.get("buttons") or []]
+        assert any(p.startswith("/request_human") for p in payloads), dump(reply)
     assert rasa_stack.tracker(sender)["slots"]["language"] is None  # gibberish decides no language
+
+
+def _faq_responses() -> list:
+    from tests.responses import _responses
+
+    return [name for name in _responses() if name.startswith("utter_faq/")]
 
 
 def test_suggestion_button_payload_answers_that_topic(rasa_stack: Stack, sender: str) -> None:
