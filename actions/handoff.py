@@ -35,9 +35,6 @@ MAX_MESSAGE_CHARS = 2000
 REASON_AFTER_RESPONSE = {
     "utter_offer_consultant": "fallback",
     "utter_default": "unknown_answer",
-    "utter_answer_unknown": "unknown_answer",  # answerability: "I don't have this" (actions/answerability.py)
-    "utter_answer_unknown_related": "unknown_answer",
-    "utter_did_you_mean": "fallback",
     "utter_rating_sorry": "low_rating",
 }
 
