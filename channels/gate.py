@@ -9,7 +9,7 @@ Rasa: the `on_new_message` callback that `InputChannel.blueprint` receives. A ch
     gate.attach(blueprint)
 
 1. Typed payloads: a message shaped like `/intent{...}` is compared with the buttons of the
-   conversation's last bot turn (read from the tracker store) and the allow-list in
+   bot messages of the conversation's last few turns (read from the tracker store) and the allow-list in
    `services.payloads`; when neither offers it, Rasa gets it as plain text. Messages that do not
    start with `/` cost nothing extra.
 2. NLU off the event loop: Rasa runs the NLU graph synchronously inside the server's event loop, so
@@ -35,7 +35,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, Sanic
 
 from runtime.action_endpoint import ResilientActionEndpoint
-from services.payloads import guarded_text, looks_like_payload
+from services.payloads import RECENT_USER_TURNS, guarded_text, looks_like_payload
 
 logger = logging.getLogger(__name__)
 
@@ -70,10 +70,14 @@ class MessageGate:
         if tracker is None:
             return []
         tail: List[Dict[str, Any]] = []
+        user_turns = 0
         for event in reversed(tracker.events):
             if isinstance(event, UserUttered):
-                break
-            if isinstance(event, BotUttered):
+                user_turns += 1
+                if user_turns >= RECENT_USER_TURNS:
+                    break
+                tail.append({"event": "user"})
+            elif isinstance(event, BotUttered):
                 tail.append(event.as_dict())
         return list(reversed(tail))
 

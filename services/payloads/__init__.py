@@ -53,7 +53,7 @@ def _normal(payload: str) -> str:
 
 
 def accepted(text: str, offered: Iterable[str]) -> bool:
-    """Whether a typed payload may go to Rasa as an intent: offered by the last bot turn or allow-listed."""
+    """Whether a typed payload may go to Rasa as an intent: offered by a recent bot turn or allow-listed."""
     wanted = _normal(text)
     return any(_normal(payload) == wanted for payload in offered) or _allow_listed(text)
 
@@ -63,13 +63,19 @@ def as_text(text: str) -> str:
     return text.strip().lstrip("/").strip() or text
 
 
-def offered_payloads(events: List[Mapping[str, Any]]) -> List[str]:
-    """Button payloads of the bot messages since the user's last message (events as Rasa serialises them)."""
+RECENT_USER_TURNS = 5  # buttons stay on screen in the widget: a click a few turns later still counts
+
+
+def offered_payloads(events: List[Mapping[str, Any]], turns: int = RECENT_USER_TURNS) -> List[str]:
+    """Button payloads of the bot messages of the last `turns` user turns (events as Rasa serialises them)."""
     payloads: List[str] = []
+    seen_user_turns = 0
     for event in reversed(events):
         kind = event.get("event")
         if kind == "user":
-            break
+            seen_user_turns += 1
+            if seen_user_turns >= turns:
+                break
         if kind == "bot":
             data = event.get("data") or {}
             for button in list(data.get("buttons") or []) + list(data.get("quick_replies") or []):
