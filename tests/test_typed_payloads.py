@@ -17,9 +17,13 @@ RATING_TURN = [
 ]
 
 
-def test_offered_payloads_come_from_the_last_bot_turn_only() -> None:
+def test_offered_payloads_come_from_the_last_few_turns_only() -> None:
     older = [{"event": "bot", "data": {"buttons": [{"payload": "/affirm"}]}}]
-    assert offered_payloads(older + RATING_TURN) == ['/rate_service{"rating":"5"}']
+    # buttons stay on screen: a click one turn later still counts
+    assert offered_payloads(older + RATING_TURN) == ['/rate_service{"rating":"5"}', "/affirm"]
+    # but not once the user has moved on for several turns
+    chatter = [{"event": "user", "text": f"pytanie {n}"} for n in range(5)]
+    assert offered_payloads(older + chatter + RATING_TURN) == ['/rate_service{"rating":"5"}']
     assert offered_payloads([]) == []
 
 
