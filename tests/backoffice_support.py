@@ -7,7 +7,6 @@ test talks SMTP and HTTP to them exactly as it would to the real services.
 from __future__ import annotations
 
 import json
-import os
 import socketserver
 import threading
 import uuid
@@ -19,17 +18,13 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List
 from zoneinfo import ZoneInfo
 
-import psycopg2
-import pytest
-from sqlalchemy.engine import make_url
-
 from services.storage.applications import AddressData, ApplicationData
 from services.storage.db import dispose_engines
 from services.storage.migrate import upgrade_to_head
 from services.storage.models import TaxForm, ZusOption
 from tests.registration.support import make_pesel
+from tests.services import fresh_postgres_database
 
-POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 PESEL = make_pesel(date(1988, 3, 9), serial=2718)
 HOME = AddressData("Długa", "5/3", "00-238", "Warszawa")
 # a 1x1 PNG and a minimal PDF: real files, recognised by their first bytes
@@ -78,26 +73,9 @@ def database(kind: str, tmp_path: Path) -> Iterator[str]:
         yield url
         dispose_engines()
         return
-    admin = make_url(POSTGRES_ADMIN_URL)
-    try:
-        connection = psycopg2.connect(
-            host=admin.host, port=admin.port, user=admin.username, dbname=admin.database, connect_timeout=3
-        )
-    except psycopg2.OperationalError as error:
-        pytest.fail(f"PostgreSQL at {admin.host}:{admin.port} must be running for this test: {error}")
-    name = f"backoffice_test_{uuid.uuid4().hex[:10]}"
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    url = admin.set(database=name).render_as_string(hide_password=False)
-    try:
+    for url in fresh_postgres_database("backoffice_test"):
         upgrade_to_head(url)
         yield url
-    finally:
-        dispose_engines()
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.close()
 
 
 # --- SMTP ------------------------------------------------------------------------------------------

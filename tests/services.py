@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import time
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -114,3 +115,29 @@ def postgres_admin_url() -> str:
     if os.environ.get("TEST_POSTGRES_URL"):
         pytest.fail(f"TEST_POSTGRES_URL={url} does not answer: start that server or unset the variable")
     return _start_throwaway_postgres()
+
+
+def fresh_postgres_database(prefix: str) -> Iterator[str]:
+    """A new, empty database on `postgres_admin_url()`, dropped afterwards (use with `yield from`)."""
+    import uuid
+
+    import psycopg2
+    from sqlalchemy.engine import make_url
+
+    from services.storage.db import dispose_engines
+
+    admin = make_url(postgres_admin_url())
+    connection = psycopg2.connect(
+        host=admin.host, port=admin.port, user=admin.username, password=admin.password, dbname=admin.database
+    )
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield admin.set(database=name).render_as_string(hide_password=False)
+    finally:
+        dispose_engines()
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.close()

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import threading
-import uuid
 from datetime import timedelta
 from pathlib import Path
 from typing import Iterator, List
@@ -21,8 +19,7 @@ from services.handoff.transcript import masked, transcript
 from services.storage.db import dispose_engines, session_scope
 from services.storage.migrate import downgrade_to, upgrade_to_head
 from services.storage.models import utcnow
-
-POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+from tests.services import fresh_postgres_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -34,29 +31,9 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield url
         dispose_engines()
         return
-    import psycopg2
-    from sqlalchemy.engine import make_url
-
-    admin = make_url(POSTGRES_ADMIN_URL)
-    try:
-        connection = psycopg2.connect(
-            host=admin.host, port=admin.port, user=admin.username, dbname=admin.database, connect_timeout=3
-        )
-    except psycopg2.OperationalError as error:
-        pytest.fail(f"PostgreSQL at {admin.host}:{admin.port} must be running for this test: {error}")
-    name = f"handoff_test_{uuid.uuid4().hex[:10]}"
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    url = admin.set(database=name).render_as_string(hide_password=False)
-    try:
+    for url in fresh_postgres_database("handoff_test"):
         upgrade_to_head(url)
         yield url
-    finally:
-        dispose_engines()
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.close()
 
 
 def new_ticket(url: str, conversation: str = "c1", queue: str = "general", **fields) -> int:

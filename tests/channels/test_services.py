@@ -4,8 +4,6 @@ the migration, signatures, phone numbers and office hours."""
 from __future__ import annotations
 
 import multiprocessing
-import os
-import uuid
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterator
@@ -26,8 +24,7 @@ from services.storage.db import dispose_engines, get_engine, session_scope
 from services.storage.migrate import downgrade_to, upgrade_to_head
 from services.storage.models import TaxForm, ZusOption
 from tests.channels.support import jpeg, pdf, png
-
-POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+from tests.services import fresh_postgres_database
 
 
 @pytest.fixture
@@ -42,29 +39,9 @@ def sqlite_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A fresh PostgreSQL database at the newest schema; fails (never skips) without PostgreSQL."""
-    import psycopg2
-    from sqlalchemy.engine import make_url
-
-    admin = make_url(POSTGRES_ADMIN_URL)
-    try:
-        connection = psycopg2.connect(
-            host=admin.host, port=admin.port, user=admin.username, dbname=admin.database, connect_timeout=3
-        )
-    except psycopg2.OperationalError as error:
-        pytest.fail(f"PostgreSQL at {admin.host}:{admin.port} is needed for this test and unreachable: {error}")
-    name = f"channels_test_{uuid.uuid4().hex[:10]}"
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    url = admin.set(database=name).render_as_string(hide_password=False)
-    try:
+    for url in fresh_postgres_database("channels_test"):
         upgrade_to_head(url)
         yield url
-    finally:
-        dispose_engines()
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.close()
 
 
 def _claim_many(url: str, ids: list, results: multiprocessing.Queue) -> None:

@@ -3,40 +3,17 @@ local server, or a throwaway one the tests start: see tests/services.py; never s
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
 from services.storage.db import dispose_engines
-from tests.services import postgres_admin_url
+from tests.services import fresh_postgres_database
 
 
 def _postgres_database() -> Iterator[str]:
-    import psycopg2
-    from sqlalchemy.engine import make_url
-
-    admin = make_url(postgres_admin_url())
-    connection = psycopg2.connect(
-        host=admin.host,
-        port=admin.port,
-        user=admin.username,
-        password=admin.password,
-        dbname=admin.database,
-        connect_timeout=3,
-    )
-    name = f"reg_test_{uuid.uuid4().hex[:10]}"
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield admin.set(database=name).render_as_string(hide_password=False)
-    finally:
-        dispose_engines()
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.close()
+    yield from fresh_postgres_database("reg_test")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
