@@ -77,6 +77,9 @@ def test_offered_button_payload_is_an_intent(rasa_stack: Stack, sender: str) -> 
     resumed = rasa_stack.say(sender, "/deny")
     assert _last_user_event(rasa_stack, sender)["parse_data"]["intent"]["name"] == "deny"
     assert texts(resumed).endswith(response_text("utter_ask_reg_first_name", "pl")), dump(resumed)
-    # the same payload typed when nothing offered it is words, not a button click
-    rasa_stack.say(sender, "/deny")
-    assert _last_user_event(rasa_stack, sender)["text"] == "deny"
+    # the same payload typed in a conversation where nothing offered it is words, not a button click
+    # (in this one the cancel question's buttons stay clickable for a few turns)
+    fresh = f"{sender}-fresh"
+    rasa_stack.say(fresh, "Chcę zarejestrować firmę")
+    rasa_stack.say(fresh, "/deny")
+    assert _last_user_event(rasa_stack, fresh)["text"] == "deny"
