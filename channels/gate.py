@@ -18,7 +18,7 @@ Rasa: the `on_new_message` callback that `InputChannel.blueprint` receives. A ch
    parsing again), so other conversations' requests, database calls and replies go on meanwhile.
 3. The action server's endpoint is replaced by `runtime.action_endpoint.ResilientActionEndpoint`
    (same settings), so an unreachable action server gives the user an apology and a consultant's
-   number instead of silence.
+   number instead of silence, once per message.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, Sanic
 
-from runtime.action_endpoint import ResilientActionEndpoint
+from runtime.action_endpoint import ResilientActionEndpoint, one_apology
 from services.payloads import RECENT_USER_TURNS, guarded_text, looks_like_payload
 
 logger = logging.getLogger(__name__)
@@ -106,4 +106,5 @@ class MessageGate:
                 logger.info("A typed payload that was not offered is treated as text (sender %s)", message.sender_id)
                 message.text = text
         await self._parse_off_loop(message)
-        return await self._on_new_message(message)
+        with one_apology():
+            return await self._on_new_message(message)

@@ -142,11 +142,6 @@ def test_a_reply_emitted_by_one_instance_reaches_a_browser_on_the_other(scaled: 
     assert [m.get("text") for m in received] == [response_text("utter_greet", "pl")], received
 
 
-@pytest.mark.xfail(
-    reason="issue 15, open: since the language policy and session start became custom actions, a message "
-    "with the action server down calls it more than once; the apology must be sent once per message",
-    strict=False,
-)
 def test_action_server_down_apologises_with_a_consultant_and_recovers(scaled: ScaledStack) -> None:
     from services.office import load_office
 
