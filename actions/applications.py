@@ -32,11 +32,13 @@ from services.applications.workflow import Conflict, open_request, resubmit, wai
 from services.privacy import get_masked_logger
 from services.storage.applications import find_by_reference
 from services.storage.db import session_scope
-from services.storage.models import Application
+from services.storage.models import CLOSED_STATUSES, Application
 
 logger = get_masked_logger(__name__)
 REFERENCE_SLOT = "application_reference"
 PENDING_SLOT = "application_amend_pending"
+UNSEEN_SLOT = "application_decision_unseen"
+FINAL = frozenset(status.value for status in CLOSED_STATUSES)
 CONFIRMED = "yes"  # the form's value of a confirmed summary (actions.registration.choices.YES)
 
 
@@ -45,12 +47,16 @@ def _reference(tracker: Tracker) -> str | None:
 
 
 class ActionApplicationNotify(Action):
-    """Tells the applicant the office's latest decision (triggered by the console)."""
+    """Tells the applicant the office's latest decision: when the console triggers `application_decided`,
+    and once more on the applicant's next greeting after an accepted or rejected decision, since
+    nobody can tell whether the web widget was open when it was first sent."""
 
     def name(self) -> str:
         return "action_application_notify"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        # (not get_intent_of_latest_message: a triggered intent has no intent_ranking)
+        repeating = (tracker.latest_message.get("intent") or {}).get("name") != "application_decided"
         reference = _reference(tracker)
         try:
             with session_scope() as session:
@@ -59,12 +65,18 @@ class ActionApplicationNotify(Action):
         except (SQLAlchemyError, OSError) as error:
             logger.error("decision notice %s failed: %s", tracker.sender_id, type(error).__name__)
             return []
+        # the reminder is due only after a final decision told by the console, and only once
+        unseen = notice is not None and notice.status in FINAL and not repeating
+        pending = notice is not None and notice.status == "needs_information"
+        flags: List[EventType] = [SlotSet(PENDING_SLOT, pending), SlotSet(UNSEEN_SLOT, unseen)]
         if notice is None:
-            return []
+            return flags
+        if repeating:
+            dispatcher.utter_message(response="utter_application_welcome_back")
         dispatcher.utter_message(response=notice.response, **notice.params)
         if notice.note:
             dispatcher.utter_message(response="utter_application_officer_note", note=notice.note)
-        return [SlotSet(REFERENCE_SLOT, reference), SlotSet(PENDING_SLOT, notice.status == "needs_information")]
+        return [SlotSet(REFERENCE_SLOT, reference)] + flags
 
 
 def form_slots(application: Application, empty: List[str]) -> Dict[str, Any]:

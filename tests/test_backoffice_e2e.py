@@ -32,7 +32,7 @@ from tests.console_support import StaffClient
 from tests.registration.support import template_pattern
 from tests.registration.test_e2e_registration import PESEL, PL_UNTIL_SUMMARY, converse
 from tests.responses import response_text
-from tests.stack import ENV, ROOT, Stack, _stop, _wait, free_port
+from tests.stack import ENV, ROOT, Stack, _stop, _wait, dump, free_port, texts
 from tests.test_browser import AXE, browser  # noqa: F401 (module fixture: one Chromium)
 
 PASSWORD = "correct horse battery"
@@ -270,3 +270,31 @@ def test_rejection_of_a_whatsapp_applicant_after_24_hours_goes_out_as_a_template
     assert template_pattern("utter_reg_status_rejected", "pl").fullmatch(answer[0]["text"]), answer
     reason = "dane osobowe niezgodne z rejestrem PESEL – Nazwisko różni się od rejestru PESEL"
     assert answer[-1]["text"] == response_text("utter_application_rejection_reason", "pl").format(reason=reason)
+
+
+def test_a_decision_made_while_the_widget_was_closed_is_repeated_once_on_the_next_visit(
+    rasa_stack: Stack, backoffice: BackOffice
+) -> None:
+    sender = f"bo-web-{uuid.uuid4().hex[:10]}"
+    with session_scope(rasa_stack.app_db_url) as session:  # filed in the web widget, which is closed now
+        application = submit_application(session, sample(channel="socketio", sender_id=sender))
+    staff = StaffClient(backoffice.url)
+    assert staff.login("weryfikatorka", PASSWORD).status_code == 302
+    assert staff.post(f"/applications/{application.id}/take").status_code == 303
+    response = staff.post(
+        f"/applications/{application.id}/reject",
+        {"reason": "identity_mismatch", "note": "Nazwisko różni się od rejestru PESEL."},
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 200, response.text
+    routes = {(a["route"], a["outcome"]) for a in response.json()["notified"]}
+    assert routes == {("conversation", "sent"), ("email", "sent")}
+
+    back = rasa_stack.say(sender, "Dzień dobry")  # the next visit
+    rejected = response_text("utter_application_rejected", "pl").format(
+        reference=application.reference, reason="dane osobowe niezgodne z rejestrem PESEL"
+    )
+    assert texts(back).split("\n")[:2] == [response_text("utter_application_welcome_back", "pl"), rejected], dump(back)
+    assert "Nazwisko różni się od rejestru PESEL." in texts(back)
+    again = rasa_stack.say(sender, "Dzień dobry")  # told once: now a greeting is only a greeting
+    assert texts(again) == response_text("utter_greet", "pl"), dump(again)
