@@ -25,6 +25,7 @@ from twilio.base.exceptions import TwilioRestException
 from channels import conversation
 from channels.capabilities import capabilities, split_text
 from channels.documents import acknowledge_document
+from channels.twilio_webhook import verified_form
 from channels.whatsapp import numbered
 from services.channels import inbound, twilio_api
 from services.channels.numbers import e164_or_none
@@ -33,18 +34,9 @@ from services.channels.settings import TwilioSettings, max_document_bytes
 logger = logging.getLogger(__name__)
 
 CHANNEL = "twilio"
-MAX_BODY_BYTES = 64 * 1024
 MAX_MEDIA = 10
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 _background: Set[asyncio.Task] = set()
-
-
-def public_url(settings: TwilioSettings, request: Request) -> str:
-    """The URL Twilio signed: the configured public base + path, else the URL as received."""
-    if settings.public_url:
-        query = f"?{request.query_string}" if request.query_string else ""
-        return f"{settings.public_url}{request.path}{query}"
-    return request.url
 
 
 def sender_of(raw: str) -> str:
@@ -125,19 +117,9 @@ class TwilioMessagingInput(InputChannel):
 
         @hook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            raw = request.body or b""
-            if len(raw) > MAX_BODY_BYTES:
-                return response.json({"error": "Request body too large."}, status=413)
-            try:
-                params = twilio_api.parse_form(raw)
-            except (UnicodeDecodeError, ValueError):
-                return response.json({"error": "The body must be form-encoded UTF-8."}, status=400)
-            signature = request.headers.get("X-Twilio-Signature")
-            if not twilio_api.request_valid(
-                self.settings.auth_token, public_url(self.settings, request), params, signature
-            ):
-                return response.json({"error": "Invalid or missing X-Twilio-Signature."}, status=403)
-            form = twilio_api.to_dict(params)
+            form, refused = verified_form(self.settings, request)
+            if refused is not None:
+                return refused
             sid = form.get("MessageSid") or form.get("SmsSid") or ""
             sender = sender_of(form.get("From", ""))
             if not sid or not sender:

@@ -36,8 +36,8 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from channels import conversation
 from channels.capabilities import capabilities, split_text
-from channels.twilio_messaging import public_url
-from services.channels import inbound, twilio_api
+from channels.twilio_webhook import verified_form
+from services.channels import inbound
 from services.channels.numbers import e164_or_none
 from services.channels.settings import TwilioSettings, WhatsAppSettings
 from services.channels.whatsapp_api import (
@@ -53,7 +53,6 @@ from services.office.schedule import is_open, office_now
 logger = logging.getLogger(__name__)
 
 CHANNEL = "twilio_voice"
-MAX_BODY_BYTES = 64 * 1024
 SPEECH_LANGUAGE = {"pl": "pl-PL"}  # English: TwilioSettings.language_en (en-GB by default)
 HANDOFF_INTENTS = ("request_human",)
 GOODBYE_INTENTS = ("goodbye",)
@@ -138,19 +137,9 @@ class TwilioVoiceInput(InputChannel):
 
         @hook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            raw = request.body or b""
-            if len(raw) > MAX_BODY_BYTES:
-                return response.json({"error": "Request body too large."}, status=413)
-            try:
-                params = twilio_api.parse_form(raw)
-            except (UnicodeDecodeError, ValueError):
-                return response.json({"error": "The body must be form-encoded UTF-8."}, status=400)
-            signature = request.headers.get("X-Twilio-Signature")
-            if not twilio_api.request_valid(
-                self.settings.auth_token, public_url(self.settings, request), params, signature
-            ):
-                return response.json({"error": "Invalid or missing X-Twilio-Signature."}, status=403)
-            form = twilio_api.to_dict(params)
+            form, refused = verified_form(self.settings, request)
+            if refused is not None:
+                return refused
             call_sid = form.get("CallSid", "")
             if not call_sid:
                 return response.json({"error": "CallSid is required."}, status=400)
