@@ -229,23 +229,28 @@ def test_review_ask_for_a_field_resubmit_in_the_widget_accept_and_check_status(
     expect(bot_messages(applicant).last).to_contain_text("przyjęty", timeout=SLOW)
 
 
-def test_rejection_of_a_whatsapp_applicant_after_24_hours_goes_out_as_a_template(
-    rasa_stack: Stack, backoffice: BackOffice
-) -> None:
-    sender = f"4860{uuid.uuid4().int % 10**7:07d}"
-    with session_scope(rasa_stack.app_db_url) as session:  # filed over WhatsApp; no message in 24 hours
-        application = submit_application(session, sample(channel="whatsapp", sender_id=sender, phone="+" + sender))
+def reject_as_verifier(backoffice: BackOffice, application: Application) -> set:
+    """Takes and rejects the application in the console's JSON API; the notification routes tried."""
     staff = StaffClient(backoffice.url)
     assert staff.login("weryfikatorka", PASSWORD).status_code == 302
     assert staff.post(f"/applications/{application.id}/take").status_code == 303
-    before = len(backoffice.graph.requests)
     response = staff.post(
         f"/applications/{application.id}/reject",
         {"reason": "identity_mismatch", "note": "Nazwisko różni się od rejestru PESEL."},
         headers={"Accept": "application/json"},
     )
     assert response.status_code == 200, response.text
-    routes = {(a["route"], a["outcome"]) for a in response.json()["notified"]}
+    return {(a["route"], a["outcome"]) for a in response.json()["notified"]}
+
+
+def test_rejection_of_a_whatsapp_applicant_after_24_hours_goes_out_as_a_template(
+    rasa_stack: Stack, backoffice: BackOffice
+) -> None:
+    sender = f"4860{uuid.uuid4().int % 10**7:07d}"
+    with session_scope(rasa_stack.app_db_url) as session:  # filed over WhatsApp; no message in 24 hours
+        application = submit_application(session, sample(channel="whatsapp", sender_id=sender, phone="+" + sender))
+    before = len(backoffice.graph.requests)
+    routes = reject_as_verifier(backoffice, application)
     assert routes == {("conversation", "skipped"), ("whatsapp_template", "sent")}
     [sent] = backoffice.graph.requests[before:]
     assert sent["path"] == "/v19.0/555000/messages" and sent["authorization"] == "Bearer graph-token"
@@ -278,16 +283,7 @@ def test_a_decision_made_while_the_widget_was_closed_is_repeated_once_on_the_nex
     sender = f"bo-web-{uuid.uuid4().hex[:10]}"
     with session_scope(rasa_stack.app_db_url) as session:  # filed in the web widget, which is closed now
         application = submit_application(session, sample(channel="socketio", sender_id=sender))
-    staff = StaffClient(backoffice.url)
-    assert staff.login("weryfikatorka", PASSWORD).status_code == 302
-    assert staff.post(f"/applications/{application.id}/take").status_code == 303
-    response = staff.post(
-        f"/applications/{application.id}/reject",
-        {"reason": "identity_mismatch", "note": "Nazwisko różni się od rejestru PESEL."},
-        headers={"Accept": "application/json"},
-    )
-    assert response.status_code == 200, response.text
-    routes = {(a["route"], a["outcome"]) for a in response.json()["notified"]}
+    routes = reject_as_verifier(backoffice, application)
     assert routes == {("conversation", "sent"), ("email", "sent")}
 
     back = rasa_stack.say(sender, "Dzień dobry")  # the next visit
