@@ -82,7 +82,7 @@ def test_gate_passes_within_tolerance_and_refuses_a_topic_regression() -> None:
     better = judge(questions, serving, ["a"] * 5 + ["b"] * 95, settings)
     assert better.passed and len(better.improved) == 1 and not better.regressed
     broken = judge(questions, serving, ["b"] * 5 + ["b"] * 94 + [""], settings)
-    assert not broken.passed and any(r.startswith("a: 0% right, was 100%") for r in broken.reasons)
+    assert not broken.passed and any(r.startswith("a/pl: 0% right, was 100%") for r in broken.reasons)
     report = report_markdown(broken, "t")
     assert "REFUSED" in report and "## Regressed (5)" in report and "“qa0”" in report
 

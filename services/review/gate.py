@@ -3,8 +3,8 @@
 Both models answer the same fixed questions (held-out benchmark questions plus harvested questions
 analysts accepted as paraphrases). A question counts as answered right when the model picks the
 FAQ intent and the expected topic. The candidate passes if its accuracy is not lower than the
-serving model's by more than `tolerance`, overall and per language, and for every topic with at
-least `min_topic_questions` questions by more than `topic_tolerance`.
+serving model's by more than `tolerance`, overall and per language, and for every topic and
+language with at least `min_topic_questions` questions by more than `topic_tolerance`.
 """
 
 from __future__ import annotations
@@ -36,7 +36,9 @@ class GateResult:
 
 
 def _groups(question: RegressionQuestion) -> List[str]:
-    return ["overall", f"lang:{question.language}", f"topic:{question.topic}"]
+    # per topic AND language: questions moved between two topics in one language must not hide
+    # behind the other language's questions of the same topics
+    return ["overall", f"lang:{question.language}", f"topic:{question.topic}/{question.language}"]
 
 
 def _accuracy(

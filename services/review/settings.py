@@ -18,8 +18,8 @@ class ReviewSettings:
     low_rating: int = 2
     similarity: float = 0.72
     tolerance: float = 0.01
-    min_topic_questions: int = 5
-    topic_tolerance: float = 0.2
+    min_topic_questions: int = 2
+    topic_tolerance: float = 0.5
 
     @classmethod
     def load(cls, path: Path = SETTINGS_FILE) -> ReviewSettings:
