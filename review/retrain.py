@@ -1,10 +1,14 @@
 """`python -m review retrain`: regenerate, train, gate against the serving model, promote via `PUT /model`.
 
 1. `python -m kb_import` regenerates the Rasa data from kb/ (stops on validation problems);
-2. `rasa train` writes a candidate to models/ (unless `--candidate` names one already trained);
-3. the regression set (benchmarks/heldout/ plus the harvested questions analysts accepted) is asked
+2. the quick check: a retrieval-only model (config.yml's tokenizer and FaqRetriever, trained in well
+   under a minute with the embedding cache) is compared with the serving model's FAQ rankings on
+   the questions the serving model takes for FAQ; a broken knowledge base (e.g. a topic's questions
+   moved to another topic) is refused here, before minutes of full training;
+3. `rasa train` writes a candidate to models/ (unless `--candidate` names one already trained);
+4. the regression set (benchmarks/heldout/ plus the harvested questions analysts accepted) is asked
    of the serving model through its HTTP API and of the candidate loaded in this process;
-4. if the gate passes, the topic titles the candidate was trained with are saved for its model id
+5. if the gate passes, the topic titles the candidate was trained with are saved for its model id
    (models/topics/<model_id>.json, read by the action server, see actions/knowledge.py) and the
    running server loads the candidate through `PUT /model`; conversations live in the tracker
    store, so none is dropped. Otherwise the serving model stays. A markdown report is written.
@@ -24,9 +28,10 @@ from pathlib import Path
 from typing import List, Sequence
 
 import requests
+import yaml
 from sqlalchemy import select
 
-from services.review.gate import RegressionQuestion, judge, report_markdown
+from services.review.gate import GateResult, RegressionQuestion, judge, report_markdown
 from services.review.models import HarvestedQuestion, ReviewCluster
 from services.review.settings import ReviewSettings
 from services.storage.db import session_scope
@@ -87,23 +92,51 @@ def retrieved_topic(parse: dict) -> str:
     return str(response.get("intent_response_key") or "").split("/", 1)[-1]
 
 
-def ask_serving(rasa_url: str, token: str | None, texts: Sequence[str]) -> List[str]:
+def ranked_topic(parse: dict) -> str:
+    """The FAQ retriever's first topic whatever the intent (the quick check compares rankings only)."""
+    response = ((parse.get("response_selector") or {}).get("faq") or {}).get("response") or {}
+    return str(response.get("intent_response_key") or "").split("/", 1)[-1]
+
+
+def parse_serving(rasa_url: str, token: str | None, texts: Sequence[str]) -> List[dict]:
     params = {"token": token} if token else {}
     with requests.Session() as http:
-        return [
-            retrieved_topic(http.post(f"{rasa_url}/model/parse", params=params, json={"text": t}, timeout=60).json())
-            for t in texts
-        ]
+        return [http.post(f"{rasa_url}/model/parse", params=params, json={"text": t}, timeout=60).json() for t in texts]
 
 
-def ask_candidate(model: Path, texts: Sequence[str]) -> List[str]:
+def parse_candidate(model: Path, texts: Sequence[str]) -> List[dict]:
     from rasa.core.agent import Agent
 
-    async def run() -> List[str]:
+    async def run() -> List[dict]:
         agent = Agent.load(str(model))
-        return [retrieved_topic(await agent.parse_message(text)) for text in texts]
+        return [await agent.parse_message(text) for text in texts]
 
     return asyncio.run(run())
+
+
+RETRIEVAL_STEPS = (
+    "SpacyNLP",
+    "SpacyTokenizer",
+    "components.lemmatizer.FoldedLemmatizer",
+    "components.faq_retriever.FaqRetriever",
+)
+
+
+def train_retrieval_only(models: Path) -> Path:
+    """An NLU model of config.yml's tokenizer steps and FaqRetriever only (no intent classifier): the
+    FAQ rankings of the new knowledge base without DIET's minutes of training. Never promoted."""
+    config = yaml.safe_load((ROOT / "config.yml").read_text("utf-8"))
+    config["pipeline"] = [step for step in config["pipeline"] if step["name"] in RETRIEVAL_STEPS]
+    config["policies"] = []
+    name = "retrieval-check-" + datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    config_file = models / f"{name}.config.yml"
+    config_file.write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
+    subprocess.run([sys.executable, "-m", "components.spacy_model"], cwd=ROOT, check=True)
+    # the domain carries the answers, which the retriever embeds too
+    command = [str(BIN / "rasa"), "train", "nlu", "--nlu", "data", "--domain", "domain", "--config", str(config_file)]
+    subprocess.run([*command, "--out", str(models), "--fixed-model-name", name], cwd=ROOT, check=True)
+    config_file.unlink()
+    return models / f"{name}.tar.gz"
 
 
 def train(models: Path, nlu_only: bool = False) -> Path:
@@ -149,6 +182,10 @@ def main(args: argparse.Namespace) -> int:
 
     settings = ReviewSettings.load()
     env = {**os.environ}
+    questions = regression_set(args.app_db, getattr(args, "per_topic", None))
+    texts = [q.text for q in questions]
+    serving_parses = parse_serving(args.rasa_url, args.token, texts)
+    mark(f"serving model answered {len(texts)} questions")
     if not args.candidate:
         generated = subprocess.run([sys.executable, "-m", "kb_import"], cwd=ROOT, env=env)
         if generated.returncode != 0:
@@ -156,32 +193,65 @@ def main(args: argparse.Namespace) -> int:
             return 2
         mark("kb_import")
         args.models.mkdir(parents=True, exist_ok=True)
+        quick = quick_check(args, questions, serving_parses, settings)
+        mark("quick check (retrieval-only model trained and compared)")
+        if not quick.passed:
+            return finish(args, quick, "quick check (retrieval only)", questions, timings, promoted=False)
         candidate = train(args.models, args.nlu_only)
         mark("rasa train")
     else:
         candidate = args.candidate
-    questions = regression_set(args.app_db, getattr(args, "per_topic", None))
-    texts = [q.text for q in questions]
-    serving = ask_serving(args.rasa_url, args.token, texts)
-    mark(f"serving model answered {len(texts)} questions")
-    answers = ask_candidate(candidate, texts)
+    answers = [retrieved_topic(p) for p in parse_candidate(candidate, texts)]
     mark("candidate loaded and answered")
-    result = judge(questions, serving, answers, settings)
+    result = judge(questions, [retrieved_topic(p) for p in serving_parses], answers, settings)
     if args.nlu_only:
         args.no_promote = True  # an NLU-only model cannot hold a conversation
-    if result.passed and not args.no_promote:
+    promoted = result.passed and not args.no_promote
+    if promoted:
         save_topic_titles(candidate)
         promote(args.rasa_url, args.token, candidate)
         mark("promoted (PUT /model)")
-    report = report_markdown(result, f"Retrain gate: {candidate.name}")
+    return finish(args, result, candidate.name, questions, timings, promoted)
+
+
+def quick_check(
+    args: argparse.Namespace,
+    questions: List[RegressionQuestion],
+    serving_parses: List[dict],
+    settings: ReviewSettings,
+) -> GateResult:
+    """The retrieval-only candidate against the serving model's rankings, on the questions the serving
+    model takes for FAQ (elsewhere it ranks lexically only, not comparable)."""
+    model = train_retrieval_only(args.models)
+    try:
+        routed = [i for i, p in enumerate(serving_parses) if (p.get("intent") or {}).get("name") in FAQ_ROUTES]
+        candidate = parse_candidate(model, [questions[i].text for i in routed])
+    finally:
+        model.unlink(missing_ok=True)  # a check, not a model anyone serves
+    serving = [ranked_topic(serving_parses[i]) for i in routed]
+    return judge([questions[i] for i in routed], serving, [ranked_topic(p) for p in candidate], settings)
+
+
+def finish(
+    args: argparse.Namespace,
+    result: GateResult,
+    what: str,
+    questions: List[RegressionQuestion],
+    timings: List[tuple],
+    promoted: bool,
+) -> int:
+    """Writes the report, prints the verdict; exit code 0 passed, 3 refused."""
+    name = what.replace(".tar.gz", "")
+    report = report_markdown(result, f"Retrain gate: {name}")
     report += "\n## Timings (seconds since start)\n\n" + "".join(f"- {s}: {t:.0f}\n" for s, t in timings)
-    out = args.report or ROOT / "var" / "review" / f"gate-{candidate.name.replace('.tar.gz', '')}.md"
+    out = args.report or ROOT / "var" / "review" / f"gate-{name.replace(' ', '-')}.md"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(report, "utf-8")
-    verdict = "promoted" if result.passed and not args.no_promote else ("passed" if result.passed else "REFUSED")
+    verdict = "promoted" if promoted else ("passed" if result.passed else "REFUSED")
     print(
-        f"retrain: {verdict}: candidate {result.candidate['overall']:.1%} vs serving {result.serving['overall']:.1%} "
-        f"on {len(questions)} questions; report {out}"
+        f"retrain: {verdict} ({what}): candidate {result.candidate.get('overall', 0.0):.1%} vs serving "
+        f"{result.serving.get('overall', 0.0):.1%} on {result.counts.get('overall', 0)} of {len(questions)} "
+        f"questions; report {out}"
     )
     for reason in result.reasons:
         print(f"  {reason}")
