@@ -4,9 +4,10 @@ Rasa 3.6 logs an exception when a custom action cannot be reached and goes on si
 got no reply at all. `ResilientActionEndpoint` is Rasa's own `EndpointConfig` (same URL, headers,
 auth) whose `request` answers, when the action server cannot be reached or fails with a 5xx, what
 an action would answer: the response `utter_service_unavailable` (domain/resilience.yml, in the
-conversation's language) with the office's phone numbers, and no events but "listen now", so nothing
-is stored on the action's behalf and the turn ends there. A 4xx is passed on as before (rasa-sdk's 400 is a validation rejection). When
-the action server is back, the next message reaches it again: there is no state to reset.
+conversation's language) with the office's phone numbers, and no events but "listen now", so
+nothing is stored on the action's behalf and the turn ends there. A 4xx is passed on as before
+(rasa-sdk's 400 is a validation rejection). When the action server is back, the next message
+reaches it again: there is no state to reset.
 
 One message may call the action server several times (session start, slot mappings, the predicted
 action); the apology is said once per message: `channels.gate.MessageGate` opens a `one_apology()`

@@ -57,3 +57,12 @@ ensure_model() {
   fi
   echo "$newest_model"
 }
+
+# Installs a Debian package when its program is missing (as root, or through sudo): `ensure_package chromium chromium`.
+ensure_package() {
+  local program="$1" package="$2"
+  if command -v "$program" >/dev/null 2>&1 || [ -x "/usr/sbin/$program" ]; then return 0; fi
+  log "installing $package (Debian package)"
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null;
+  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null; fi
+}

@@ -18,10 +18,7 @@ exports="$("$PY" -m deploy.settings)" || exit 2   # fails fast, naming each miss
 eval "$exports"
 export VO_ACTION_ENDPOINT_URL="${VO_ACTION_ENDPOINT_URL:-http://127.0.0.1:${ACTIONS_PORT}/webhook}"
 
-if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
-  log "installing nginx (Debian package)"
-  if [ "$(id -u)" = 0 ]; then apt-get install -y -q nginx >/dev/null; else sudo apt-get install -y -q nginx >/dev/null; fi
-fi
+ensure_package nginx nginx
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 
 "$PY" -m components.spacy_model >/dev/null

@@ -8,11 +8,8 @@ setup_python
 # no regeneration from kb/ here: tests/test_kb_import.py fails when the generated files are stale
 setup_runtime
 
-if ! command -v chromium >/dev/null 2>&1; then
-  log "installing Chromium for the browser test (Debian package)"
-  if [ "$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null;
-  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi
-fi
+ensure_package chromium chromium  # the browser tests
+ensure_package nginx nginx        # the scaled profile's generated config is checked with `nginx -t`
 if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then
   log "installing axe-core (npm, pinned in tests/browser/package-lock.json)"
   (cd tests/browser && npm ci --silent --no-audit --no-fund)
