@@ -25,7 +25,7 @@ from typing import Callable, Dict, List, Tuple
 import yaml
 
 from benchmarks.faq import Ours, our_pipeline
-from benchmarks.heldout import load_queries
+from benchmarks.heldout import first_per_topic
 from kb_import import load_knowledge_base
 from kb_import.model import Entry, KnowledgeBase
 from services.review.gate import GateResult, RegressionQuestion, judge
@@ -35,16 +35,6 @@ ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "reports" / "gate_benchmark.md"
 CHANGE = Path(__file__).resolve().parent / "gate_change.yml"
 Answer = Tuple[str, str]  # (first topic, decision)
-
-
-def regression_questions(per_topic: int) -> List[RegressionQuestion]:
-    taken: Dict[Tuple[str, str], int] = defaultdict(int)
-    questions = []
-    for query in load_queries():
-        if taken[(query.topic, query.language)] < per_topic:
-            taken[(query.topic, query.language)] += 1
-            questions.append(RegressionQuestion(query.topic, query.language, query.text, "heldout"))
-    return questions
 
 
 def answers(kb: KnowledgeBase, questions: List[RegressionQuestion]) -> Tuple[List[Answer], float]:
@@ -84,7 +74,9 @@ def main() -> None:
     settings = ReviewSettings.load()
     loaded = load_knowledge_base(ROOT / "kb")
     kb = KnowledgeBase(loaded.published(), loaded.synonyms, loaded.sources)
-    questions = regression_questions(args.per_topic)
+    questions = [  # the gate's own selection
+        RegressionQuestion(q.topic, q.language, q.text, "heldout") for q in first_per_topic(args.per_topic)
+    ]
     started = time.perf_counter()
     serving, _ = answers(kb, questions)
     print(

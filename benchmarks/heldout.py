@@ -9,7 +9,7 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List
+from typing import Dict, List, Tuple
 
 import yaml
 
@@ -52,3 +52,17 @@ def load_queries(directory: Path = HELDOUT_DIR, split: str | None = None) -> Lis
                 for text in styles.get("keywords", []):
                     queries.append(Query(item["id"], language, "keywords", text, split_of(item["id"], text)))
     return [query for query in queries if split is None or query.split == split]
+
+
+def first_per_topic(per_topic: int | None = None) -> List[Query]:
+    """All held-out queries, or the first `per_topic` of each topic and language (the retrain gate's
+    regression set and its benchmark use this one selection)."""
+    taken: Dict[Tuple[str, str], int] = {}
+    chosen: List[Query] = []
+    for query in load_queries():
+        key = (query.topic, query.language)
+        if per_topic is not None and taken.get(key, 0) >= per_topic:
+            continue
+        taken[key] = taken.get(key, 0) + 1
+        chosen.append(query)
+    return chosen

@@ -41,18 +41,16 @@ BIN = Path(sys.executable).parent
 TOPICS_DIR = ROOT / "models" / "topics"
 
 
+def heldout_questions(per_topic: int | None = None) -> List[RegressionQuestion]:
+    """The held-out benchmark questions, optionally the first `per_topic` per topic and language."""
+    from benchmarks.heldout import first_per_topic
+
+    return [RegressionQuestion(q.topic, q.language, q.text, "heldout") for q in first_per_topic(per_topic)]
+
+
 def regression_set(app_db: str | None, per_topic: int | None = None) -> List[RegressionQuestion]:
     """Held-out questions (optionally the first `per_topic` per topic and language) + accepted harvest."""
-    from benchmarks.heldout import load_queries
-
-    taken: dict = {}
-    questions: List[RegressionQuestion] = []
-    for query in load_queries():
-        key = (query.topic, query.language)
-        if per_topic is not None and taken.get(key, 0) >= per_topic:
-            continue
-        taken[key] = taken.get(key, 0) + 1
-        questions.append(RegressionQuestion(query.topic, query.language, query.text, "heldout"))
+    questions = heldout_questions(per_topic)
     with session_scope(app_db) as session:
         rows = session.execute(
             select(HarvestedQuestion.text, HarvestedQuestion.language, ReviewCluster.topic_id)
@@ -67,12 +65,15 @@ def regression_set(app_db: str | None, per_topic: int | None = None) -> List[Reg
     return questions
 
 
-def answered_topic(parse: dict) -> str:
-    """The FAQ topic a parse result answers with, or "" (another intent, or a fallback)."""
-    if (parse.get("intent") or {}).get("name") != "faq":
-        return ""
+def ranked_topic(parse: dict) -> str:
+    """The FAQ retriever's first topic whatever the intent (the quick check compares rankings only)."""
     response = ((parse.get("response_selector") or {}).get("faq") or {}).get("response") or {}
     return str(response.get("intent_response_key") or "").split("/", 1)[-1]
+
+
+def answered_topic(parse: dict) -> str:
+    """The FAQ topic a parse result answers with, or "" (another intent, or a fallback)."""
+    return ranked_topic(parse) if (parse.get("intent") or {}).get("name") == "faq" else ""
 
 
 # Intents of messages the FAQ retriever handled: answered, clarified ("Did you mean"), or "I don't have this".
@@ -84,18 +85,10 @@ def retrieved_topic(parse: dict) -> str:
 
     The gate compares rankings, not the answer/clarify/unknown decision: the decision's calibration is
     refitted on the whole knowledge base at every training, so any change moves borderline questions
-    of unrelated topics across a threshold (measured: 11 questions "regressed" after adding 20
-    paraphrases to one topic), while the ranking moves only where the knowledge base changed."""
-    if (parse.get("intent") or {}).get("name") not in FAQ_ROUTES:
-        return ""
-    response = ((parse.get("response_selector") or {}).get("faq") or {}).get("response") or {}
-    return str(response.get("intent_response_key") or "").split("/", 1)[-1]
-
-
-def ranked_topic(parse: dict) -> str:
-    """The FAQ retriever's first topic whatever the intent (the quick check compares rankings only)."""
-    response = ((parse.get("response_selector") or {}).get("faq") or {}).get("response") or {}
-    return str(response.get("intent_response_key") or "").split("/", 1)[-1]
+    of unrelated topics across a threshold (reports/gate_benchmark.md: 20 paraphrases added to one
+    topic "regressed" 11 questions of others), while the ranking moves only where the knowledge base
+    changed."""
+    return ranked_topic(parse) if (parse.get("intent") or {}).get("name") in FAQ_ROUTES else ""
 
 
 def parse_serving(rasa_url: str, token: str | None, texts: Sequence[str]) -> List[dict]:
@@ -128,23 +121,30 @@ def train_retrieval_only(models: Path) -> Path:
     config = yaml.safe_load((ROOT / "config.yml").read_text("utf-8"))
     config["pipeline"] = [step for step in config["pipeline"] if step["name"] in RETRIEVAL_STEPS]
     config["policies"] = []
-    name = "retrieval-check-" + datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    name = _model_name("retrieval-check-")
     config_file = models / f"{name}.config.yml"
     config_file.write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
-    subprocess.run([sys.executable, "-m", "components.spacy_model"], cwd=ROOT, check=True)
-    # the domain carries the answers, which the retriever embeds too
-    command = [str(BIN / "rasa"), "train", "nlu", "--nlu", "data", "--domain", "domain", "--config", str(config_file)]
-    subprocess.run([*command, "--out", str(models), "--fixed-model-name", name], cwd=ROOT, check=True)
-    config_file.unlink()
-    return models / f"{name}.tar.gz"
+    try:  # the domain carries the answers, which the retriever embeds too
+        return _rasa_train(["nlu", "--nlu", "data"], config_file, models, name)
+    finally:
+        config_file.unlink()
 
 
 def train(models: Path, nlu_only: bool = False) -> Path:
     """`rasa train` (or `rasa train nlu`: enough for the gate to judge a change; never promoted)."""
-    name = ("nlu-candidate-" if nlu_only else "candidate-") + datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
-    subprocess.run([sys.executable, "-m", "components.spacy_model"], cwd=ROOT, check=True)
+    name = _model_name("nlu-candidate-" if nlu_only else "candidate-")
     inputs = ["nlu", "--nlu", "data"] if nlu_only else ["--data", "data"]
-    command = [str(BIN / "rasa"), "train", *inputs, "--domain", "domain", "--config", "config.yml"]
+    return _rasa_train(inputs, ROOT / "config.yml", models, name)
+
+
+def _model_name(prefix: str) -> str:
+    return prefix + datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+
+
+def _rasa_train(inputs: List[str], config: Path, models: Path, name: str) -> Path:
+    """`rasa train <inputs>` with the project's domain, written to `models/<name>.tar.gz`."""
+    subprocess.run([sys.executable, "-m", "components.spacy_model"], cwd=ROOT, check=True)
+    command = [str(BIN / "rasa"), "train", *inputs, "--domain", "domain", "--config", str(config)]
     subprocess.run([*command, "--out", str(models), "--fixed-model-name", name], cwd=ROOT, check=True)
     return models / f"{name}.tar.gz"
 

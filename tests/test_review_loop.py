@@ -24,8 +24,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Browser, expect
 from sqlalchemy import create_engine, text
 
-from benchmarks.heldout import load_queries
-from review.retrain import answered_topic, retrieved_topic
+from review.retrain import answered_topic, heldout_questions, retrieved_topic
 from tests.stack import ENV, ROOT, Stack, trained_model
 from tests.test_browser import AXE, browser  # noqa: F401  (the module's Chromium fixture)
 
@@ -242,15 +241,13 @@ def test_retrain_is_gated_promoted_and_answers_the_new_questions(stack: Stack, t
 
 
 def _topics_served_right(stack: Stack, wanted: int = 2) -> list:
-    """Topics whose first two held-out questions in each language the serving model retrieves right."""
+    """Topics whose first two held-out questions in each language (the gate's `--per-topic 2`) the
+    serving model retrieves right."""
     questions: dict = {}
-    for query in load_queries():
-        questions.setdefault(query.topic, {}).setdefault(query.language, [])
-        if len(questions[query.topic][query.language]) < 2:
-            questions[query.topic][query.language].append(query.text)
+    for question in heldout_questions(per_topic=2):
+        questions.setdefault(question.topic, []).append(question.text)
     chosen = []
-    for topic, by_language in questions.items():
-        texts = [t for language in ("pl", "en") for t in by_language.get(language, [])]
+    for topic, texts in questions.items():
         if len(texts) == 4 and all(retrieved_topic(stack.parse(t)) == topic for t in texts):
             chosen.append(topic)
             if len(chosen) == wanted:
@@ -294,4 +291,5 @@ def test_a_broken_knowledge_base_is_refused_and_the_old_model_keeps_serving(stac
         assert re.search(rf"^- {topic}/(pl|en): 0% right, was 100% \(2 questions\)$", body, re.MULTILINE), body
     # nothing was promoted: the same model answers, and still with the right topics
     assert requests.get(f"{stack.url}/status", params={"token": stack.token}, timeout=30).json()["model_id"] == serving
-    assert retrieved_topic(stack.parse(load_queries()[0].text)) == load_queries()[0].topic
+    first_question = heldout_questions(per_topic=1)[0]
+    assert retrieved_topic(stack.parse(first_question.text)) == first_question.topic
