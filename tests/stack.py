@@ -74,6 +74,7 @@ def trained_model() -> Path:
                 str(cache),
                 "--fixed-model-name",
                 model.name[: -len(".tar.gz")],
+                "--skip-validation",  # tests/test_conversations.py runs `rasa data validate` itself
             ],
             cwd=ROOT,
             check=True,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 from kb_import import load_knowledge_base
 from tests.responses import response_text
 from tests.stack import ROOT, Stack, dump, texts
@@ -9,17 +11,25 @@ from tests.stack import ROOT, Stack, dump, texts
 
 def test_every_topic_answered_in_polish_and_english(rasa_stack: Stack) -> None:
     kb = load_knowledge_base(ROOT / "kb")
-    failures = []
+    cases = []
     for entry in kb.published():
         for language in ("pl", "en"):
             # the topic's first full question: a keyword-only one ("marketplace seller") may rightly be
             # ambiguous between topics and get the "Did you mean" buttons instead
             questions = entry.questions[language]
-            question = next((q for q in questions if q.rstrip().endswith("?")), questions[0])
-            reply = rasa_stack.say(f"faq-{entry.id}-{language}", question)
-            expected = response_text(f"utter_faq/{entry.id}", language)
-            if texts(reply) != expected:
-                failures.append(f"{entry.id} [{language}] {question!r} -> {dump(reply)[:200]}")
+            cases.append((entry.id, language, next((q for q in questions if q.rstrip().endswith("?")), questions[0])))
+
+    def failure(case: tuple) -> str | None:
+        topic, language, question = case
+        reply = rasa_stack.say(f"faq-{topic}-{language}", question)
+        if texts(reply) == response_text(f"utter_faq/{topic}", language):
+            return None
+        return f"{topic} [{language}] {question!r} -> {dump(reply)[:200]}"
+
+    # one conversation per case, a few at a time (the server runs NLU off its event loop)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        failures = [f for f in pool.map(failure, cases) if f]
+    assert len(cases) >= 2 * 300, len(cases)
     assert not failures, f"{len(failures)} topics not answered:\n" + "\n".join(failures)
 
 
