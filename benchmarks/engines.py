@@ -8,10 +8,12 @@ diacritics-folded words, no lemmas, no synonyms.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, Iterator, List, Tuple
 
 import numpy as np
 import yaml
@@ -28,6 +30,19 @@ STOCK_PIPELINE = TOKENS + [
     {"name": "CountVectorsFeaturizer", "analyzer": "char_wb", "min_ngram": 2, "max_ngram": 4},
     {"name": "ResponseSelector", "retrieval_intent": "faq", "epochs": 100, "random_seed": 42},
 ]
+
+
+@contextlib.contextmanager
+def cold_caches() -> Iterator[None]:
+    """Empty embedding and Rasa training caches while inside: a 'cold' training time means that
+    nothing was cached, neither sentence embeddings nor Rasa's own components (~/.rasa/cache)."""
+    with tempfile.TemporaryDirectory(prefix="cold-caches-") as cache:
+        os.environ["VO_EMBEDDING_CACHE"] = str(Path(cache) / "embeddings")
+        os.environ["RASA_CACHE_DIRECTORY"] = str(Path(cache) / "rasa")
+        try:
+            yield
+        finally:
+            del os.environ["VO_EMBEDDING_CACHE"], os.environ["RASA_CACHE_DIRECTORY"]
 
 
 class Engine:

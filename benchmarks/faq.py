@@ -19,7 +19,6 @@ import argparse
 import logging
 import os
 import re
-import tempfile
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np  # noqa: E402
 import yaml  # noqa: E402
 
-from benchmarks.engines import ROOT, STOCK_PIPELINE, TOKENS, Bm25Engine, Engine, RasaEngine  # noqa: E402
+from benchmarks.engines import ROOT, STOCK_PIPELINE, TOKENS, Bm25Engine, Engine, RasaEngine, cold_caches  # noqa: E402
 from benchmarks.heldout import Query, load_queries  # noqa: E402
 from benchmarks.synthetic import synthetic_entries  # noqa: E402
 from benchmarks.unanswerable import Unanswerable, load_unanswerable  # noqa: E402
@@ -361,8 +360,7 @@ def scale_table(kb: KnowledgeBase, queries: Sequence[Query], sizes: Sequence[int
         scaled = KnowledgeBase(kb.entries + [entry for entry, _ in synthetic], kb.synonyms, kb.sources)
         synthetic_queries = [Query(e.id, "pl", "synthetic", text) for e, text in synthetic if text][:150]
         queries = list(queries)[::2]  # a fixed half of the TEST split: the scale run is slow
-        with tempfile.TemporaryDirectory(prefix="embedding-cache-") as cache:
-            os.environ["VO_EMBEDDING_CACHE"] = cache
+        with cold_caches():
             engine = Ours(f"ours at {size}", our_pipeline())
             engine.train(scaled)
             cold = engine.train_seconds
@@ -372,7 +370,6 @@ def scale_table(kb: KnowledgeBase, queries: Sequence[Query], sizes: Sequence[int
             p50, p95 = latency([a.milliseconds for _, a in assessed])
             engine.train(changed(scaled, 20))
             warm = engine.train_seconds
-            del os.environ["VO_EMBEDDING_CACHE"]
         lines.append(
             f"| {size} | {pct(real['all'][0])} | {pct(real['all'][1])} | {pct(fake['all'][0])} ({fake['all'][2]}) "
             f"| {cold:.1f} | {warm:.1f} | {p50:.1f} / {p95:.1f} |"
@@ -465,7 +462,7 @@ def main() -> None:
     if args.sizes:
         lines += [
             "\n## Scale (SYNTHETIC topics added to the real ones)\n",
-            "Each size trains twice in a fresh embedding cache: cold, then after rewording 20 topics' questions.\n",
+            "Each size trains twice with empty embedding and Rasa training caches: cold, then after rewording 20 topics' questions.\n",
         ] + scale_table(kb, test, args.sizes)
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text("\n".join(lines) + "\n", "utf-8")

@@ -25,6 +25,7 @@ import requests
 
 from benchmarks.heldout import load_queries
 from benchmarks.unanswerable import load_unanswerable
+from kb_import import load_knowledge_base
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "reports" / "faq_latency.md"
@@ -97,27 +98,23 @@ def measure(
 
 def faq_only_model(size: int) -> Tuple[Path, float, float]:
     """An NLU model with the FAQ pipeline of config.yml over `size` topics (real + SYNTHETIC),
-    with its training seconds in a fresh embedding cache (cold) and after rewording 20 topics."""
+    with its training seconds with empty caches (cold) and after rewording 20 topics."""
+    from benchmarks.engines import cold_caches
     from benchmarks.faq import Ours, changed, our_pipeline
     from benchmarks.synthetic import synthetic_entries
-    from kb_import import load_knowledge_base
     from kb_import.model import KnowledgeBase
 
     kb = load_knowledge_base(ROOT / "kb")
     entries = kb.published()
     if size > len(entries):
         entries = entries + [entry for entry, _ in synthetic_entries(size - len(entries))]
-    with tempfile.TemporaryDirectory(prefix="embedding-cache-") as cache:
-        os.environ["VO_EMBEDDING_CACHE"] = cache
-        try:
-            engine = Ours(f"{size}", our_pipeline())
-            scaled = KnowledgeBase(entries, kb.synonyms, kb.sources)
-            engine.train(changed(scaled, 20))
-            cold = engine.train_seconds
-            engine.train(scaled)
-            return engine.model_path, cold, engine.train_seconds
-        finally:
-            del os.environ["VO_EMBEDDING_CACHE"]
+    with cold_caches():
+        engine = Ours(f"{size}", our_pipeline())
+        scaled = KnowledgeBase(entries, kb.synonyms, kb.sources)
+        engine.train(changed(scaled, 20))
+        cold = engine.train_seconds
+        engine.train(scaled)
+        return engine.model_path, cold, engine.train_seconds
 
 
 def main() -> None:
@@ -134,17 +131,19 @@ def main() -> None:
         "short non-FAQ messages": SHORT * 2,
     }
     topics = [q.topic for q in load_queries(split="test") if len(q.text) <= 300][::2]
-    models = [("full assistant model, 100 topics", trained_model(), None, None)]
+    published = len(load_knowledge_base(ROOT / "kb").published())
+    models = [(f"full assistant model, {published} topics", trained_model(), None, None)]
     for size in [0] + list(args.sizes):
         path, cold, warm = faq_only_model(size)
-        label = "100 topics" if size <= 100 else f"{size} topics (SYNTHETIC beyond 100)"
+        label = f"{published} topics" if size <= published else f"{size} topics (SYNTHETIC beyond {published})"
         models.append((f"FAQ-only NLU model, {label}", path, cold, warm))
         print(models[-1], flush=True)
     lines = [
         "# `/model/parse` latency through the HTTP API\n",
-        f"Produced by `python -m benchmarks.latency`; {os.cpu_count()} cores, shared with other work while measured",
-        "(timings are under load). One request at a time; p50 / p95 in ms, client side. Training seconds of the",
-        "FAQ-only models: in an empty embedding cache (cold), then again after rewording 20 topics' questions.\n",
+        f"Produced by `python -m benchmarks.latency {' '.join(sys.argv[1:])}`; {os.cpu_count()} cores, load average "
+        f"{os.getloadavg()[0]:.1f} at the start.",
+        "One request at a time; p50 / p95 in ms, client side. Training seconds of the",
+        "FAQ-only models: with empty embedding and Rasa training caches (cold), then again after rewording 20 topics' questions.\n",
         "| model | "
         + " | ".join(f"{group} p50 / p95 (n)" for group in texts)
         + " | held-out TEST top-1 | train s cold | train s, 20 topics changed |",
