@@ -22,12 +22,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from components.training_language import example_language  # noqa: E402
 from lang.text import normalise_question  # noqa: E402
+from services.answerability import FAQ_ROUTES  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "reports" / "nlu_benchmark.md"
-# the intents that lead an FAQ question to the retriever's topics: its answer, the clarification
-# buttons, or "not in the knowledge base" with the related topics
-FAQ_ROUTES = {"faq", "nlu_fallback", "not_in_kb"}
 
 
 def main() -> None:

@@ -31,6 +31,7 @@ import requests
 import yaml
 from sqlalchemy import select
 
+from services.answerability import FAQ_ROUTES
 from services.review.gate import GateResult, RegressionQuestion, judge, report_markdown
 from services.review.models import HarvestedQuestion, ReviewCluster
 from services.review.settings import ReviewSettings
@@ -74,10 +75,6 @@ def ranked_topic(parse: dict) -> str:
 def answered_topic(parse: dict) -> str:
     """The FAQ topic a parse result answers with, or "" (another intent, or a fallback)."""
     return ranked_topic(parse) if (parse.get("intent") or {}).get("name") == "faq" else ""
-
-
-# Intents of messages the FAQ retriever handled: answered, clarified ("Did you mean"), or "I don't have this".
-FAQ_ROUTES = ("faq", "nlu_fallback", "not_in_kb")
 
 
 def retrieved_topic(parse: dict) -> str:
