@@ -25,7 +25,7 @@ import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import List, Sequence
+from typing import Collection, List, Sequence, Set
 
 import requests
 import yaml
@@ -42,16 +42,29 @@ BIN = Path(sys.executable).parent
 TOPICS_DIR = ROOT / "models" / "topics"
 
 
-def heldout_questions(per_topic: int | None = None) -> List[RegressionQuestion]:
-    """The held-out benchmark questions, optionally the first `per_topic` per topic and language."""
+def published_topics(kb_dir: Path = ROOT / "kb") -> Set[str]:
+    """Ids of the topics the knowledge base publishes (the ones a candidate is trained to answer)."""
+    from kb_import import load_knowledge_base
+
+    return {entry.id for entry in load_knowledge_base(kb_dir).published()}
+
+
+def heldout_questions(per_topic: int | None = None, topics: Collection[str] | None = None) -> List[RegressionQuestion]:
+    """The held-out benchmark questions, optionally the first `per_topic` per topic and language, and
+    only of `topics` when given (a retired topic's questions would count against every candidate)."""
     from benchmarks.heldout import first_per_topic
 
-    return [RegressionQuestion(q.topic, q.language, q.text, "heldout") for q in first_per_topic(per_topic)]
+    return [
+        RegressionQuestion(q.topic, q.language, q.text, "heldout")
+        for q in first_per_topic(per_topic)
+        if topics is None or q.topic in topics
+    ]
 
 
 def regression_set(app_db: str | None, per_topic: int | None = None) -> List[RegressionQuestion]:
-    """Held-out questions (optionally the first `per_topic` per topic and language) + accepted harvest."""
-    questions = heldout_questions(per_topic)
+    """Held-out questions of the published topics (optionally the first `per_topic` per topic and
+    language) + accepted harvest."""
+    questions = heldout_questions(per_topic, published_topics())
     with session_scope(app_db) as session:
         rows = session.execute(
             select(HarvestedQuestion.text, HarvestedQuestion.language, ReviewCluster.topic_id)

@@ -15,9 +15,10 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, Iterator, List
 
 import requests
 
@@ -33,17 +34,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def inputs_digest() -> str:
+def inputs_digest(root: Path = ROOT) -> str:
     digest = hashlib.sha256()
     for name in TRAINING_INPUTS:
-        path = ROOT / name
+        path = root / name
         files = (
             sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
             if path.is_dir()
             else [path]
         )
         for file in files:
-            digest.update(str(file.relative_to(ROOT)).encode())
+            digest.update(str(file.relative_to(root)).encode())
             digest.update(file.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -55,11 +56,17 @@ def trained_model() -> Path:
     """
     if os.environ.get("VO_TEST_MODEL"):
         return Path(os.environ["VO_TEST_MODEL"]).resolve()
-    cache = ROOT / "var" / "test-models"
-    model = cache / f"model-{inputs_digest()}.tar.gz"
+    return train_cached(ROOT, ROOT / "var" / "test-models")
+
+
+def train_cached(root: Path, cache: Path) -> Path:
+    """`rasa train` in the project at `root`, cached in `cache` under the digest of its training inputs
+    (older models there are deleted). Embeddings come from the main project's content-addressed cache."""
+    model = cache / f"model-{inputs_digest(root)}.tar.gz"
     if not model.exists():
         cache.mkdir(parents=True, exist_ok=True)
-        subprocess.run([sys.executable, "-m", "components.spacy_model"], cwd=ROOT, check=True, env=ENV)
+        env = {**ENV, "PYTHONPATH": str(root), "VO_EMBEDDING_CACHE": str(ROOT / "var" / "embedding-cache")}
+        subprocess.run([sys.executable, "-m", "components.spacy_model"], cwd=root, check=True, env=env)
         subprocess.run(
             [
                 str(BIN / "rasa"),
@@ -76,9 +83,9 @@ def trained_model() -> Path:
                 model.name[: -len(".tar.gz")],
                 "--skip-validation",  # tests/test_conversations.py runs `rasa data validate` itself
             ],
-            cwd=ROOT,
+            cwd=root,
             check=True,
-            env=ENV,
+            env=env,
         )
         for stale in cache.glob("model-*.tar.gz"):
             if stale != model:
@@ -116,6 +123,7 @@ class Stack:
 
     model: Path
     workdir: Path
+    root: Path = ROOT  # the project the servers run from (a test may run a trimmed copy)
     token: str = field(default_factory=lambda: secrets.token_hex(12))
     rasa_port: int = field(default_factory=free_port)
     actions_port: int = field(default_factory=free_port)
@@ -152,55 +160,84 @@ class Stack:
     def _spawn(self, name: str, args: List[str], env: Dict[str, str] | None = None) -> subprocess.Popen:
         log = self.workdir / f"{name}.log"
         process = subprocess.Popen(
-            args, cwd=ROOT, env={**ENV, **(env or {})}, stdout=log.open("ab"), stderr=subprocess.STDOUT
+            args,
+            cwd=self.root,
+            env={**ENV, "PYTHONPATH": str(self.root), **(env or {})},
+            stdout=log.open("ab"),
+            stderr=subprocess.STDOUT,
         )
         self.processes[name] = process
         return process
 
+    @property
+    def app_env(self) -> Dict[str, str]:
+        env = {"APP_DATABASE_URL": self.app_db_url}
+        if self.office_clock:
+            env["OFFICE_CLOCK"] = self.office_clock
+        return env
+
     def start(self) -> Stack:
         self.workdir.mkdir(parents=True, exist_ok=True)
-        app_env = {"APP_DATABASE_URL": self.app_db_url}
-        if self.office_clock:
-            app_env["OFFICE_CLOCK"] = self.office_clock
-        subprocess.run([sys.executable, "-m", "services.storage.migrate"], cwd=ROOT, env={**ENV, **app_env}, check=True)
+        subprocess.run(
+            [sys.executable, "-m", "services.storage.migrate"],
+            cwd=self.root,
+            env={**ENV, "PYTHONPATH": str(self.root), **self.app_env},
+            check=True,
+        )
         (self.workdir / "endpoints.yml").write_text(
             f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n  enable_selective_domain: true\n'
             f'tracker_store:\n  type: stores.tracker.OfficeTrackerStore\n  dialect: "sqlite"\n  db: "{self.tracker_db}"\n'
             f'event_broker:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.events_db}"\n'
         )
-        actions = self._spawn(
-            "actions",
-            [
-                str(BIN / "rasa"),
-                "run",
-                "actions",
-                "--actions",
-                "actions",
-                "--port",
-                str(self.actions_port),
-                "--logging-config-file",
-                "logging.yml",
-            ],
-            app_env,
-        )
+        self._spawn_actions()
         self.start_rasa()
         website = self._spawn(
             "website", [sys.executable, "-m", "website.serve", "--port", str(self.web_port), "--rasa-url", self.url]
         )
-        console = self._spawn(
+        self._spawn_console()
+        self._wait_for_actions_and_console()
+        _wait(self.web_url + "/", website, self.workdir / "website.log")
+        return self
+
+    def _spawn_actions(self) -> None:
+        args = ["run", "actions", "--actions", "actions", "--port", str(self.actions_port)]
+        self._spawn("actions", [str(BIN / "rasa"), *args, "--logging-config-file", "logging.yml"], self.app_env)
+
+    def _spawn_console(self) -> None:
+        self._spawn(
             "console",
             [sys.executable, "-m", "console", "--port", str(self.console_port)],
             {
-                **app_env,
+                **self.app_env,
                 "EVENTS_DATABASE_URL": f"sqlite:///{self.events_db}",
                 "RASA_URL": self.url,
                 "RASA_API_TOKEN": self.token,
             },
         )
-        _wait(f"http://127.0.0.1:{self.actions_port}/health", actions, self.workdir / "actions.log")
-        _wait(self.web_url + "/", website, self.workdir / "website.log")
-        _wait(self.console_url + "/login", console, self.workdir / "console.log")
-        return self
+
+    def _wait_for_actions_and_console(self) -> None:
+        _wait(f"http://127.0.0.1:{self.actions_port}/health", self.processes["actions"], self.workdir / "actions.log")
+        _wait(self.console_url + "/login", self.processes["console"], self.workdir / "console.log")
+
+    @contextmanager
+    def office_clock_at(self, clock: str) -> Iterator[Stack]:
+        """The action server and the console restarted with the office clock at `clock` (Rasa keeps
+        running: it has no clock of its own), and restarted with the previous clock afterwards."""
+        previous = self.office_clock
+
+        def restart(to: str | None) -> None:
+            for name in ("actions", "console"):
+                _stop(self.processes.pop(name, None))
+            self.office_clock = to
+            self._spawn_actions()
+            self._spawn_console()
+            self._wait_for_actions_and_console()
+
+        restart(clock)
+        try:
+            yield self
+        finally:
+            restart(previous)
 
     def add_staff(
         self, username: str, password: str, role: str = "agent", name: str | None = None, extra: List[str] = ()
@@ -210,8 +247,8 @@ class Stack:
         args += ["--password-stdin", *extra] + (["--name", name] if name else [])
         subprocess.run(
             args,
-            cwd=ROOT,
-            env={**ENV, "APP_DATABASE_URL": self.app_db_url},
+            cwd=self.root,
+            env={**ENV, "PYTHONPATH": str(self.root), "APP_DATABASE_URL": self.app_db_url},
             input=password + "\n",
             text=True,
             check=True,

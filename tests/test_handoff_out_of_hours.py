@@ -1,11 +1,11 @@
 """Out of office hours, on a Polish public holiday (fixed clock): no queue, a callback request instead.
 
-A stack of its own whose office clock says 11 November 2026, 10:00 (Independence Day, a Wednesday).
+The session's stack with its action server and console restarted on an office clock that says
+11 November 2026, 10:00 (Independence Day, a Wednesday); Rasa itself has no clock and keeps running.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Iterator
 
 import pytest
@@ -21,12 +21,9 @@ HOLIDAY = "2026-11-11T10:00:00+01:00"
 
 
 @pytest.fixture(scope="module")
-def holiday_stack(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    stack = Stack(model=model_path, workdir=tmp_path_factory.mktemp("holiday"), office_clock=HOLIDAY)
-    try:
-        yield stack.start()
-    finally:
-        stack.stop()
+def holiday_stack(rasa_stack: Stack) -> Iterator[Stack]:
+    with rasa_stack.office_clock_at(HOLIDAY) as stack:
+        yield stack
 
 
 def fill(template: str, **values: object) -> str:
