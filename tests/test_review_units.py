@@ -100,3 +100,21 @@ def test_topic_titles_follow_the_model_that_answers(tmp_path: Path, monkeypatch:
     # a model without a snapshot (trained by hand): titles from kb/
     assert knowledge.topic_title("vat_registration", "pl", "ffffffffffffffff") == "Rejestracja do VAT (formularz VAT-R)"
     knowledge._from_snapshot.cache_clear()
+
+
+def test_retired_topics_leave_the_regression_set(kb_copy: Path) -> None:
+    """A retired topic's held-out questions would count against every candidate (none answers them)."""
+    from review.retrain import heldout_questions, published_topics
+
+    everything = heldout_questions(per_topic=1)
+    retired = everything[0].topic
+    path = next(p for p in kb_copy.glob("*.yml") if f"id: {retired}\n" in p.read_text("utf-8"))
+    text = path.read_text("utf-8")
+    start = text.index(f"id: {retired}\n")
+    status = text.index("status: published", start)
+    path.write_text(text[:status] + "status: retired" + text[status + len("status: published") :], "utf-8")
+
+    published = published_topics(kb_copy)
+    assert retired not in published and len(published) > 100
+    kept = heldout_questions(per_topic=1, topics=published)
+    assert {q.topic for q in kept} == {q.topic for q in everything} - {retired}
