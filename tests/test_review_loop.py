@@ -69,7 +69,15 @@ CATEGORIES = ("support", "start", "change", "grants", "vat")
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return trimmed_copy(tmp_path_factory.mktemp("trimmed") / "project", CATEGORIES)
+    copy = trimmed_copy(tmp_path_factory.mktemp("trimmed") / "project", CATEGORIES)
+    # review.yml's 1% per-language tolerance is written for 305 topics (about 3 of 307 questions);
+    # with 56 topics one question is 1.8% of a language, so the copy allows two (a retrained intent
+    # classifier routes a borderline question or two differently). Topic-level refusals are unchanged.
+    settings = copy / "review.yml"
+    text = settings.read_text("utf-8")
+    assert "  tolerance: 0.01\n" in text
+    settings.write_text(text.replace("  tolerance: 0.01\n", "  tolerance: 0.04\n"), "utf-8")
+    return copy
 
 
 @pytest.fixture(scope="module")
