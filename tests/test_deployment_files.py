@@ -83,7 +83,9 @@ def test_scaled_endpoints_use_only_settings_the_profile_checks() -> None:
     assert used and used <= known, used - known
     parsed = yaml.safe_load(endpoints)
     assert parsed["tracker_store"]["type"] == "stores.tracker.OfficeTrackerStore"
-    assert parsed["lock_store"]["type"] == "redis" and parsed["event_broker"]["type"] == "pika"
+    assert (
+        parsed["lock_store"]["type"] == "stores.lock.AtomicRedisLockStore" and parsed["event_broker"]["type"] == "pika"
+    )
 
 
 def test_missing_secrets_stop_the_scaled_profile_with_their_names() -> None:
