@@ -4,7 +4,6 @@ several instances change one conversation's lock at the same moment (stores/lock
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 from typing import Callable, Iterator, List
 
 import pytest
