@@ -19,8 +19,9 @@ import yaml
 
 from tests.stack import ENV, ROOT
 
-# not copied: the environment, caches, models, logs and the browser tests' npm packages
-IGNORED = shutil.ignore_patterns(".git", ".venv", "var", "models", "node_modules", "__pycache__", "*.log")
+# not copied: the environment, caches (Rasa's training cache is hundreds of MB), models, logs and the
+# browser tests' npm packages
+IGNORED = shutil.ignore_patterns(".git", ".venv", ".rasa", "var", "models", "node_modules", "__pycache__", "*.log")
 
 
 def trimmed_copy(target: Path, categories: Iterable[str]) -> Path:
