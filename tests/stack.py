@@ -222,7 +222,8 @@ class Stack:
     @contextmanager
     def office_clock_at(self, clock: str) -> Iterator[Stack]:
         """The action server and the console restarted with the office clock at `clock` (Rasa keeps
-        running: it has no clock of its own), and restarted with the previous clock afterwards."""
+        running: the hours decisions of a chat are the action server's), and restarted with the previous
+        clock afterwards."""
         previous = self.office_clock
 
         def restart(to: str | None) -> None:

@@ -1,7 +1,8 @@
 """Out of office hours, on a Polish public holiday (fixed clock): no queue, a callback request instead.
 
 The session's stack with its action server and console restarted on an office clock that says
-11 November 2026, 10:00 (Independence Day, a Wednesday); Rasa itself has no clock and keeps running.
+11 November 2026, 10:00 (Independence Day, a Wednesday); Rasa keeps running (a chat's office-hours
+decisions are the action server's).
 """
 
 from __future__ import annotations
