@@ -26,6 +26,7 @@ import requests
 from benchmarks.heldout import load_queries
 from benchmarks.unanswerable import load_unanswerable
 from kb_import import load_knowledge_base
+from services.answerability import ranked_topic
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "reports" / "faq_latency.md"
@@ -86,8 +87,7 @@ def measure(
                     )
                     timings.append((time.perf_counter() - started) * 1000)
                     if not results:  # the first group: held-out questions
-                        ranking = response.json()["response_selector"]["faq"]["ranking"]
-                        firsts.append(ranking[0]["intent_response_key"].split("/", 1)[-1])
+                        firsts.append(ranked_topic(response.json()))
                 results[group] = (percentile(timings, 0.5), percentile(timings, 0.95), len(timings))
             top1 = sum(first == topic for first, topic in zip(firsts, topics, strict=True)) / len(topics)
             return results, top1

@@ -22,7 +22,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from components.training_language import example_language  # noqa: E402
 from lang.text import normalise_question  # noqa: E402
-from services.answerability import FAQ_ROUTES  # noqa: E402
+from services.answerability import FAQ_ROUTES, retrieved_topic  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "reports" / "nlu_benchmark.md"
@@ -64,10 +64,7 @@ def main() -> None:
             faq_total[language] += 1
             routed = predicted in FAQ_ROUTES
             faq_routed[language] += routed
-            ranking = parsed.get("response_selector", {}).get("faq", {}).get("ranking") or [{}]
-            faq_topic[language] += routed and ranking[0].get("intent_response_key") == example.get(
-                "intent_response_key"
-            )
+            faq_topic[language] += retrieved_topic(parsed) == example.get("intent_response_key").split("/", 1)[-1]
             if not routed:
                 confusions[expected][predicted] += 1
             continue

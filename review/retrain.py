@@ -31,7 +31,7 @@ import requests
 import yaml
 from sqlalchemy import select
 
-from services.answerability import FAQ_ROUTES
+from services.answerability import FAQ_ROUTES, ranked_topic, retrieved_topic
 from services.review.gate import GateResult, RegressionQuestion, judge, report_markdown
 from services.review.models import HarvestedQuestion, ReviewCluster
 from services.review.settings import ReviewSettings
@@ -77,28 +77,6 @@ def regression_set(app_db: str | None, per_topic: int | None = None) -> List[Reg
                 seen.add((text, topic))
                 questions.append(RegressionQuestion(topic, language, text, "harvested"))
     return questions
-
-
-def ranked_topic(parse: dict) -> str:
-    """The FAQ retriever's first topic whatever the intent (the quick check compares rankings only)."""
-    response = ((parse.get("response_selector") or {}).get("faq") or {}).get("response") or {}
-    return str(response.get("intent_response_key") or "").split("/", 1)[-1]
-
-
-def answered_topic(parse: dict) -> str:
-    """The FAQ topic a parse result answers with, or "" (another intent, or a fallback)."""
-    return ranked_topic(parse) if (parse.get("intent") or {}).get("name") == "faq" else ""
-
-
-def retrieved_topic(parse: dict) -> str:
-    """The FAQ retriever's first topic for a message it handled, else "" (another intent).
-
-    The gate compares rankings, not the answer/clarify/unknown decision: the decision's calibration is
-    refitted on the whole knowledge base at every training, so any change moves borderline questions
-    of unrelated topics across a threshold (reports/gate_benchmark.md: 20 paraphrases added to one
-    topic "regressed" 11 questions of others), while the ranking moves only where the knowledge base
-    changed."""
-    return ranked_topic(parse) if (parse.get("intent") or {}).get("name") in FAQ_ROUTES else ""
 
 
 def parse_serving(rasa_url: str, token: str | None, texts: Sequence[str]) -> List[dict]:
@@ -211,6 +189,10 @@ def main(args: argparse.Namespace) -> int:
         mark("rasa train")
     else:
         candidate = args.candidate
+    # rankings, not the answer/clarify/unknown decision: the decision's calibration is refitted on the
+    # whole knowledge base at every training, so any change moves borderline questions of unrelated
+    # topics across a threshold (reports/gate_benchmark.md: 20 paraphrases added to one topic
+    # "regressed" 11 questions of others), while the ranking moves only where the knowledge base changed
     answers = [retrieved_topic(p) for p in parse_candidate(candidate, texts)]
     mark("candidate loaded and answered")
     result = judge(questions, [retrieved_topic(p) for p in serving_parses], answers, settings)

@@ -26,7 +26,8 @@ from openpyxl import load_workbook
 from playwright.sync_api import Browser, expect
 from sqlalchemy import create_engine, text
 
-from review.retrain import answered_topic, heldout_questions, published_topics, retrieved_topic
+from review.retrain import heldout_questions, published_topics
+from services.answerability import answered_topic, retrieved_topic
 from tests.stack import ENV, ROOT, Stack, train_cached
 from tests.test_browser import AXE, browser  # noqa: F401  (the module's Chromium fixture)
 from tests.trimmed_project import trimmed_copy

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.answerability import answered_topic
 from services.handoff.models import HandoffTicket
 from services.review.clustering import cluster_views
 from services.review.events import all_conversations, engine_for
@@ -134,11 +135,8 @@ def _conversation_figures(figures: Figures, events_url: str) -> set:
             intent = (parse.get("intent") or {}).get("name")
             if intent == FALLBACK_INTENT:
                 figures.fallbacks += 1
-            elif intent == "faq":
-                response = ((parse.get("response_selector") or {}).get("faq") or {}).get("response") or {}
-                key = str(response.get("intent_response_key") or "")
-                if key:
-                    topics[key.split("/", 1)[-1]] += 1
+            elif topic := answered_topic(parse):
+                topics[topic] += 1
     figures.contacts = len(contacts)
     figures.contacts_by_day_channel = dict(Counter(contacts.values()))
     figures.channels = sorted(channels)

@@ -18,6 +18,7 @@ from typing import Dict, Iterable, List, Set
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.answerability import faq_response, ranked_topic
 from services.review.events import Event, conversations, engine_for, last_event_id, senders_since, source_label
 from services.review.masking import mask_personal_data
 from services.review.models import HarvestedQuestion, HarvestWatermark
@@ -78,11 +79,10 @@ def _parse(event: Event) -> Dict:
 
 
 def _topic(parse: Dict) -> tuple[str | None, float | None]:
-    response = ((parse.get("response_selector") or {}).get("faq") or {}).get("response") or {}
-    key = response.get("intent_response_key")
-    if not key:
+    topic = ranked_topic(parse)
+    if not topic:
         return None, None
-    return str(key).split("/", 1)[-1], float(response.get("confidence") or 0)
+    return topic, float(faq_response(parse).get("confidence") or 0)
 
 
 def _language(parse: Dict, current: str) -> str:
