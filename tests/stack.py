@@ -28,6 +28,17 @@ TRAINING_INPUTS = ("config.yml", "domain", "data", "components", "lang", "servic
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONUNBUFFERED": "1", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
 
 
+def project_env(root: Path, **extra: str) -> Dict[str, str]:
+    """The environment for a command run in the project at `root` (the project itself or a trimmed
+    copy): its modules first on the path, and the main project's content-addressed embedding cache."""
+    return {
+        **ENV,
+        "PYTHONPATH": str(root),
+        "VO_EMBEDDING_CACHE": str(ROOT / "var" / "embedding-cache"),
+        **extra,
+    }
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -65,7 +76,7 @@ def train_cached(root: Path, cache: Path) -> Path:
     model = cache / f"model-{inputs_digest(root)}.tar.gz"
     if not model.exists():
         cache.mkdir(parents=True, exist_ok=True)
-        env = {**ENV, "PYTHONPATH": str(root), "VO_EMBEDDING_CACHE": str(ROOT / "var" / "embedding-cache")}
+        env = project_env(root)
         subprocess.run([sys.executable, "-m", "components.spacy_model"], cwd=root, check=True, env=env)
         subprocess.run(
             [
@@ -162,7 +173,7 @@ class Stack:
         process = subprocess.Popen(
             args,
             cwd=self.root,
-            env={**ENV, "PYTHONPATH": str(self.root), **(env or {})},
+            env=project_env(self.root, **(env or {})),
             stdout=log.open("ab"),
             stderr=subprocess.STDOUT,
         )
@@ -181,7 +192,7 @@ class Stack:
         subprocess.run(
             [sys.executable, "-m", "services.storage.migrate"],
             cwd=self.root,
-            env={**ENV, "PYTHONPATH": str(self.root), **self.app_env},
+            env=project_env(self.root, **self.app_env),
             check=True,
         )
         (self.workdir / "endpoints.yml").write_text(
@@ -249,7 +260,7 @@ class Stack:
         subprocess.run(
             args,
             cwd=self.root,
-            env={**ENV, "PYTHONPATH": str(self.root), "APP_DATABASE_URL": self.app_db_url},
+            env=project_env(self.root, APP_DATABASE_URL=self.app_db_url),
             input=password + "\n",
             text=True,
             check=True,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 from datetime import timedelta
 from pathlib import Path
 from typing import Iterator, List
@@ -19,6 +18,7 @@ from services.handoff.transcript import masked, transcript
 from services.storage.db import dispose_engines, session_scope
 from services.storage.migrate import downgrade_to, upgrade_to_head
 from services.storage.models import utcnow
+from tests.concurrency import at_once
 from tests.services import fresh_postgres_database
 
 
@@ -43,20 +43,12 @@ def new_ticket(url: str, conversation: str = "c1", queue: str = "general", **fie
 
 def race(db: str, ticket_id: int, agents: tuple) -> List[bool]:
     """Every agent calls `take` at the same moment, each with its own connection."""
-    barrier = threading.Barrier(len(agents))
-    results: List[bool] = []
 
-    def take(agent: str) -> None:
-        barrier.wait()
+    def take(agent: str) -> bool:
         with session_scope(db) as session:
-            results.append(tickets.take(session, ticket_id, agent))
+            return tickets.take(session, ticket_id, agent)
 
-    threads = [threading.Thread(target=take, args=(name,)) for name in agents]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+    return at_once([lambda agent=agent: take(agent) for agent in agents])
 
 
 def test_two_agents_taking_at_once_exactly_one_wins(db: str) -> None:

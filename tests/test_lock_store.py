@@ -3,13 +3,13 @@ several instances change one conversation's lock at the same moment (stores/lock
 
 from __future__ import annotations
 
-import threading
-from typing import Callable, Iterator, List
+from typing import Iterator, List
 
 import pytest
 from rasa.utils.endpoints import EndpointConfig
 
 from stores.lock import AtomicRedisLockStore
+from tests.concurrency import at_once
 from tests.scaled import ThrowawayRedis
 
 INSTANCES = 4
@@ -27,23 +27,6 @@ def stores(server: ThrowawayRedis) -> List[AtomicRedisLockStore]:
     """One store per simulated Rasa instance, built the way Rasa builds a custom lock store."""
     config = EndpointConfig(url="127.0.0.1", type="stores.lock.AtomicRedisLockStore", port=server.port, key_prefix="vo")
     return [AtomicRedisLockStore(endpoint_config=config) for _ in range(INSTANCES)]
-
-
-def at_once(calls: List[Callable[[], object]]) -> list:
-    """Runs the calls in threads released together; returns their results in order."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index: int) -> None:
-        barrier.wait()
-        results[index] = calls[index]()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_simultaneous_tickets_from_several_instances_are_unique_and_all_kept(redis_server: ThrowawayRedis) -> None:

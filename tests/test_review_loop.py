@@ -28,7 +28,7 @@ from sqlalchemy import create_engine, text
 
 from review.retrain import heldout_questions, published_topics
 from services.answerability import answered_topic, retrieved_topic
-from tests.stack import ENV, ROOT, Stack, train_cached
+from tests.stack import ROOT, Stack, project_env, train_cached
 from tests.test_browser import AXE, browser  # noqa: F401  (the module's Chromium fixture)
 from tests.trimmed_project import trimmed_copy
 
@@ -94,8 +94,9 @@ def stack(project: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[S
 
 
 def review(stack: Stack, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    env = {**ENV, "APP_DATABASE_URL": stack.app_db_url, "TRACKER_DATABASE_URL": f"sqlite:///{stack.tracker_db}"}
-    env.update(PYTHONPATH=str(stack.root), VO_EMBEDDING_CACHE=str(ROOT / "var" / "embedding-cache"))
+    env = project_env(
+        stack.root, APP_DATABASE_URL=stack.app_db_url, TRACKER_DATABASE_URL=f"sqlite:///{stack.tracker_db}"
+    )
     result = subprocess.run(
         [sys.executable, "-m", "review", *args], cwd=stack.root, env=env, capture_output=True, text=True, timeout=3600
     )

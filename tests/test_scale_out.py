@@ -9,18 +9,18 @@ other test or person on the machine. The tests run in file order; the `kill -9` 
 from __future__ import annotations
 
 import random
-import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Dict, Iterator, List
+from typing import Iterator, List
 
 import pytest
 import requests
 from sqlalchemy import create_engine, text
 
 from services.privacy import redact
+from tests.concurrency import at_once
 from tests.registration.support import template_pattern
 from tests.registration.test_e2e_registration import PESEL, PL_UNTIL_SUMMARY
 from tests.responses import response_text
@@ -98,19 +98,8 @@ def test_simultaneous_messages_of_one_sender_on_two_instances_are_serialised(sca
     """The Redis lock store: two messages at the same moment, one per instance, are handled one after the other."""
     sender = f"race-{uuid.uuid4().hex[:8]}"
     scaled.say(A, sender, "Dzień dobry")
-    barrier = threading.Barrier(2)
-    replies: Dict[int, list] = {}
-
-    def send(instance: int, said: str) -> None:
-        barrier.wait()
-        replies[instance] = scaled.say(instance, sender, said)
-
-    threads = [threading.Thread(target=send, args=(A, "dziękuję")), threading.Thread(target=send, args=(B, "Hello"))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert replies[A] and replies[B], replies
+    replies = at_once([lambda: scaled.say(A, sender, "dziękuję"), lambda: scaled.say(B, sender, "Hello")])
+    assert all(replies), replies
     kinds = [e["event"] for e in scaled.events(sender) if e["event"] in ("user", "bot")]
     assert kinds.count("user") == 3 and sorted(_user_texts(scaled.events(sender))[1:]) == ["Hello", "dziękuję"]
     assert "user,user" not in ",".join(kinds), kinds

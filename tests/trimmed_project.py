@@ -17,7 +17,7 @@ from typing import Iterable
 
 import yaml
 
-from tests.stack import ENV, ROOT
+from tests.stack import ROOT, project_env
 
 # not copied: the environment, caches (Rasa's training cache is hundreds of MB), models, logs and the
 # browser tests' npm packages
@@ -35,7 +35,7 @@ def trimmed_copy(target: Path, categories: Iterable[str]) -> Path:
         for entry in data["entries"]:
             entry["status"] = "retired"
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000), "utf-8")
-    env = {**ENV, "PYTHONPATH": str(target)}
+    env = project_env(target)
     subprocess.run([sys.executable, "-m", "kb_import"], cwd=target, env=env, check=True)
     # config.yml's blank spaCy model, read by path when a model is trained or loaded
     subprocess.run([sys.executable, "-m", "components.spacy_model"], cwd=target, env=env, check=True)
