@@ -297,6 +297,7 @@ class FaqRetriever(StoredStateComponent):
         self._index = TopicIndex(
             self._config["word_weight"], self._config["max_char_ngram"], weights, self._config["answer_encoder"]
         )
+        embeddings.use_all_cores()  # a training process serves nothing meanwhile
         cache = embeddings.EmbeddingCache()
         self._index.fit(examples, answers, others, self._config["calibration_size"], cache)
         logger.info(
