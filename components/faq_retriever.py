@@ -44,6 +44,8 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy import sparse
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.preprocessing import normalize
 
 from components import embeddings
 from components.stored import StoredStateComponent
@@ -67,6 +69,21 @@ def per_topic(similarity: np.ndarray, starts: np.ndarray) -> np.ndarray:
     return np.fmax.reduceat(similarity, starts, axis=1)
 
 
+def tfidf(vectorizer: TfidfVectorizer, texts: List[str]) -> sparse.csr_matrix:
+    """`vectorizer.transform(texts)`, the same matrix without scikit-learn 1.1's per-call check that
+    re-sums the whole IDF diagonal (every feature of the knowledge base) to see that it is fitted:
+    that check was most of the lexical cost of a message under load (py-spy, docs/SCALING.md)."""
+    idf = vectorizer.__dict__.get("_idf_vector")
+    if idf is None:
+        idf = vectorizer.__dict__["_idf_vector"] = vectorizer.idf_
+    counts = CountVectorizer.transform(vectorizer, texts).astype(np.float64)
+    if vectorizer.sublinear_tf:
+        np.log(counts.data, out=counts.data)
+        counts.data += 1
+    counts.data *= idf[counts.indices]
+    return normalize(counts, norm=vectorizer.norm, copy=False) if vectorizer.norm else counts
+
+
 class TopicIndex:
     """Per-topic evidence from three sources, fused by z-scored weighted sum.
 
@@ -80,8 +97,6 @@ class TopicIndex:
     def __init__(
         self, word_weight: float, max_char_ngram: int, weights: Dict[str, float], answer_encoder: str = "e5"
     ) -> None:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
         self.word_weight = word_weight
         self.weights = weights
         self.answer_encoder = answer_encoder
@@ -102,11 +117,13 @@ class TopicIndex:
 
     def _vectorize(self, texts: List[str], fit: bool = False) -> sparse.csr_matrix:
         if fit:
+            for vectorizer in (self.word_vectorizer, self.char_vectorizer):
+                vectorizer.__dict__.pop("_idf_vector", None)  # remembered by `tfidf`
             word = self.word_vectorizer.fit_transform(texts)
             char = self.char_vectorizer.fit_transform(texts)
         else:
-            word = self.word_vectorizer.transform(texts)
-            char = self.char_vectorizer.transform(texts)
+            word = tfidf(self.word_vectorizer, texts)
+            char = tfidf(self.char_vectorizer, texts)
         # both blocks are L2-normalised, so the dot product is a weighted sum of two cosines
         return sparse.hstack([word * np.sqrt(self.word_weight), char * np.sqrt(1.0 - self.word_weight)]).tocsr()
 

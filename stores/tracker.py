@@ -38,6 +38,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 
 from services.anonymisation import DEFAULT_SEALED_SLOT_PREFIXES, EventAnonymiser, MissingKeyError
+from stores.sqlite import use_write_ahead_log
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +87,7 @@ class OfficeTrackerStore(SQLTrackerStore):
         self.engine.dispose()
         self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        use_write_ahead_log(self.engine)
 
     # --- reading -------------------------------------------------------------------------------
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:

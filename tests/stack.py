@@ -198,7 +198,7 @@ class Stack:
         (self.workdir / "endpoints.yml").write_text(
             f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n  enable_selective_domain: true\n'
             f'tracker_store:\n  type: stores.tracker.OfficeTrackerStore\n  dialect: "sqlite"\n  db: "{self.tracker_db}"\n'
-            f'event_broker:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.events_db}"\n'
+            f'event_broker:\n  type: stores.events.OfficeSQLEventBroker\n  dialect: "sqlite"\n  db: "{self.events_db}"\n'
         )
         self._spawn_actions()
         self.start_rasa()
