@@ -7,9 +7,12 @@ from typing import Any, Dict, List
 from tests.responses import response_text
 from tests.stack import Stack, dump, texts
 
-# questions no knowledge-base topic answers (not in benchmarks/outofkb/, not in training)
+# Questions no knowledge-base topic answers (not in benchmarks/outofkb/, not in training), with
+# P(answers) well below the clarify threshold (0.20): these tests check the conversation path, the
+# rates are the benchmark's. The earlier Polish question ("...choinek z własnego lasu...") scored
+# 0.202 and flipped between clarify and "I don't have this" from one training to the next.
 UNCOVERED = {
-    "pl": "Czy za sprzedaż choinek z własnego lasu przed świętami trzeba płacić opłatę leśną gminie?",
+    "pl": "Ile kosztuje wynajem koparki na budowę basenu?",
     "en": "Is it legal to pay my cleaning lady in bitcoin?",
 }
 
