@@ -1,0 +1,107 @@
+"""`python -m benchmarks.per_message`: the per-message costs removed after profiling the load benchmark.
+
+Times, in this process, each old way beside the way the assistant does it now:
+1. checking an action server response: `jsonschema.validate` (Rasa 3.6) vs the compiled validator
+   (`runtime.action_validation`);
+2. one durable SQLite commit: rollback journal (SQLite's default) vs WAL (`stores.sqlite`);
+3. the lexical TF-IDF transform of one message: scikit-learn's `transform` vs
+   `components.faq_retriever.tfidf`, with vectorizers fitted on the knowledge base's questions.
+Writes reports/per_message_costs.md.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable, List, Tuple
+
+import jsonschema
+import sqlalchemy as sa
+import yaml
+from rasa.core.actions.action import RemoteAction
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from benchmarks.engines import ROOT
+from components.faq_retriever import tfidf
+from lang.text import fold
+from runtime import action_validation
+from stores.sqlite import use_write_ahead_log
+
+REPORT = ROOT / "reports" / "per_message_costs.md"
+RESPONSE = {
+    "events": [{"event": "slot", "name": "language", "value": "pl", "timestamp": None}],
+    "responses": [{"response": "utter_greet", "text": None, "buttons": []}],
+}
+
+
+def per_call_ms(call: Callable[[], object], repeat: int) -> float:
+    call()
+    started = time.perf_counter()
+    for _ in range(repeat):
+        call()
+    return (time.perf_counter() - started) * 1000 / repeat
+
+
+def action_response() -> Tuple[float, float]:
+    spec = RemoteAction.action_response_format_spec()
+    action = RemoteAction("action_x", None)
+    return (
+        per_call_ms(lambda: jsonschema.validate(RESPONSE, spec), 100),
+        per_call_ms(lambda: action_validation.validate_action_result(action, RESPONSE), 1000),
+    )
+
+
+def sqlite_commit() -> Tuple[float, float]:
+    timings: List[float] = []
+    with tempfile.TemporaryDirectory(dir=ROOT / "var") as directory:
+        for name, wal in (("journal.db", False), ("wal.db", True)):
+            path = Path(directory) / name
+            if wal:
+                use_write_ahead_log(sa.create_engine(f"sqlite:///{path}"))
+            connection = sqlite3.connect(path)
+            connection.execute("CREATE TABLE IF NOT EXISTS events (data TEXT)")
+
+            def commit(connection: sqlite3.Connection = connection) -> None:
+                connection.execute("INSERT INTO events VALUES (?)", ("x" * 500,))
+                connection.commit()
+
+            timings.append(per_call_ms(commit, 200))
+            connection.close()
+    return timings[0], timings[1]
+
+
+def lexical_transform() -> Tuple[float, float, int]:
+    data = yaml.safe_load((ROOT / "data" / "nlu" / "faq.generated.yml").read_text("utf-8"))
+    texts = [fold(line[2:]) for item in data["nlu"] for line in item["examples"].splitlines() if line[:2] == "- "]
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True).fit(texts)
+    message = ["jak zawiesic dzialalnosc gospodarcza na pol roku"]
+    return (
+        per_call_ms(lambda: vectorizer.transform(message), 200),
+        per_call_ms(lambda: tfidf(vectorizer, message), 200),
+        len(vectorizer.vocabulary_),
+    )
+
+
+def main() -> None:
+    validate_old, validate_new = action_response()
+    journal, wal = sqlite_commit()
+    sklearn_ms, ours_ms, features = lexical_transform()
+    lines = [
+        "# Per-message costs removed after profiling\n",
+        f"Produced by `python -m benchmarks.per_message` on {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC "
+        f"({os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}). Milliseconds per call.\n",
+        "| what | before | now |",
+        "|---|---|---|",
+        f"| check of one action server response (Rasa: `jsonschema.validate`; now compiled once) | {validate_old:.2f} | {validate_new:.2f} |",
+        f"| one durable SQLite commit (rollback journal; now WAL) | {journal:.2f} | {wal:.2f} |",
+        f"| character TF-IDF of one message, {features} features (scikit-learn `transform`; now `tfidf`) | {sklearn_ms:.2f} | {ours_ms:.2f} |",
+    ]
+    REPORT.write_text("\n".join(lines) + "\n", "utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
