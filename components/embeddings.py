@@ -24,7 +24,8 @@ from typing import Callable, Dict, List, Sequence
 import numpy as np
 
 # Serving: one thread. On 2 shared cores two OpenMP threads spin against each other and against
-# Rasa's own threads (single-query e5 latency many times worse under load: `python -m benchmarks.threads`).
+# Rasa's own threads: under heavy load single-query e5 latency was many times worse with 2 threads,
+# on an idle machine 2 threads are faster (both runs in reports/encoder_threads.md).
 # Training: every core (`use_all_cores`), nothing else runs in a `rasa train` process.
 _THREADS = max(1, int(os.environ.get("VO_ENCODER_THREADS", "1")))
 _BATCH = 256
