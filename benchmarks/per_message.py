@@ -20,12 +20,13 @@ from typing import Callable, List, Tuple
 
 import jsonschema
 import sqlalchemy as sa
-import yaml
 from rasa.core.actions.action import RemoteAction
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from benchmarks.engines import ROOT
 from components.faq_retriever import tfidf
+from kb_import import load_knowledge_base
+from kb_import.generate import faq_examples
 from lang.text import fold
 from runtime import action_validation
 from stores.sqlite import use_write_ahead_log
@@ -74,8 +75,8 @@ def sqlite_commit() -> Tuple[float, float]:
 
 
 def lexical_transform() -> Tuple[float, float, int]:
-    data = yaml.safe_load((ROOT / "data" / "nlu" / "faq.generated.yml").read_text("utf-8"))
-    texts = [fold(line[2:]) for item in data["nlu"] for line in item["examples"].splitlines() if line[:2] == "- "]
+    kb = load_knowledge_base(ROOT / "kb")
+    texts = [fold(text) for _, _, examples in faq_examples(kb) for text in examples]
     vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True).fit(texts)
     message = ["jak zawiesic dzialalnosc gospodarcza na pol roku"]
     return (

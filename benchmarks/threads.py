@@ -15,8 +15,6 @@ import os
 import subprocess
 import sys
 
-import yaml
-
 from benchmarks.engines import ROOT
 from benchmarks.heldout import load_queries
 
@@ -67,12 +65,11 @@ def _probe(code: str, payload: object, threads: int) -> dict:
 def training_table() -> None:
     """ms per text of e5 over 60 answers and 200 training questions: one batch call vs one call each."""
     from kb_import import load_knowledge_base
-    from kb_import.generate import render_nlu
+    from kb_import.generate import faq_examples
 
     kb = load_knowledge_base(ROOT / "kb")
     answers = [text for entry in kb.published() for text in entry.answer.values()][:60]
-    nlu = yaml.safe_load(render_nlu(kb))["nlu"]
-    questions = [line[2:] for item in nlu for line in item["examples"].splitlines() if line.startswith("- ")][:200]
+    questions = [text for _, _, examples in faq_examples(kb) for text in examples][:200]
     print("\ne5 while training, ms per text (60 answers, 200 questions)\n")
     print(
         "| encoder threads | answers: one batch call | answers: one call per text | questions: one batch call | questions: one call per text |"

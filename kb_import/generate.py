@@ -7,7 +7,7 @@ byte-identical files.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Dict, List, Set, Tuple
+from typing import Dict, Iterator, List, Set, Tuple
 
 import yaml
 
@@ -63,18 +63,24 @@ def training_examples(entry: Entry, keywords: List[str], lang: str) -> List[str]
     return examples
 
 
-def render_nlu(kb: KnowledgeBase) -> str:
+def faq_examples(kb: KnowledgeBase) -> Iterator[Tuple[Entry, str, List[str]]]:
+    """(topic, language, training examples) of every published topic, in the order `render_nlu`
+    writes them: what the FAQ retriever and the intent classifier learn from."""
     entries = kb.published()
     keywords = _unique_keywords(entries)
-    parts = [_header(kb, "FAQ retrieval intents."), 'version: "3.1"\nnlu:\n']
     for entry in entries:
         for lang in LANGUAGES:
-            examples = training_examples(entry, keywords.get((entry.id, lang), []), lang)
-            parts.append(
-                f"- intent: {RETRIEVAL_INTENT}/{entry.id}\n"
-                f"  metadata:\n    lang: {lang}\n"
-                f"  examples: |\n{_literal_examples(examples)}"
-            )
+            yield entry, lang, training_examples(entry, keywords.get((entry.id, lang), []), lang)
+
+
+def render_nlu(kb: KnowledgeBase) -> str:
+    parts = [_header(kb, "FAQ retrieval intents."), 'version: "3.1"\nnlu:\n']
+    for entry, lang, examples in faq_examples(kb):
+        parts.append(
+            f"- intent: {RETRIEVAL_INTENT}/{entry.id}\n"
+            f"  metadata:\n    lang: {lang}\n"
+            f"  examples: |\n{_literal_examples(examples)}"
+        )
     for synonym in sorted(kb.synonyms, key=lambda s: s.canonical):
         variants = [v for v in synonym.variants if normalise_question(v) != normalise_question(synonym.canonical)]
         if variants:

@@ -4,12 +4,13 @@ Rasa 3.6 (`RemoteAction._validate_action_result`) calls `jsonschema.validate(res
 each custom action it runs. `jsonschema.validate` first checks the *schema itself* against the JSON
 Schema 2020-12 meta-schema, every time: about 24 ms per call on this machine, on the server's event
 loop (reports/per_message_costs.md), and every message runs at least one custom action
-(`action_validate_slot_mappings`). Under load it
-was the largest single cost per message (py-spy of `python -m benchmarks.load`, docs/SCALING.md).
+(`action_validate_slot_mappings`). Under load it was the largest single cost per message (py-spy of
+`python -m benchmarks.load`, docs/SCALING.md).
 
 `install()` gives `RemoteAction` a method that checks responses against the same schema, with the
 same result: `True`, or Rasa's `ValidationError` (the best match, as `jsonschema.validate` raises)
-with Rasa's hint appended. Only the meta-schema check moves to the first call (about 0.3 ms per call after).
+with Rasa's hint appended. Only the meta-schema check moves to the first call (about 0.3 ms per
+call after).
 """
 
 from __future__ import annotations

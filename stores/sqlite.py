@@ -3,8 +3,8 @@
 Rasa's SQL tracker store and SQL event broker commit once per message and once per event, on the
 server's event loop. In SQLite's default rollback-journal mode a durable commit cost about 1 ms on
 this machine, in WAL mode about 0.4 ms (reports/per_message_costs.md; same durability: `synchronous`
-stays FULL); readers (the console, the analysts' tools) no longer block the writer either. The mode is stored in the database file,
-so setting it once is enough. Other databases are left alone.
+stays FULL); readers (the console, the analysts' tools) no longer block the writer either. The mode
+is stored in the database file, so setting it once is enough. Other databases are left alone.
 """
 
 from __future__ import annotations

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import numpy as np
-import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from components.faq_retriever import tfidf
+from kb_import import load_knowledge_base
+from kb_import.generate import faq_examples
 from lang.text import fold
 from tests.stack import ROOT
 
 
 def _texts() -> list[str]:
-    data = yaml.safe_load((ROOT / "data" / "nlu" / "faq.generated.yml").read_text("utf-8"))
-    lines = [line[2:] for item in data["nlu"] for line in item["examples"].splitlines() if line.startswith("- ")]
-    return [fold(line) for line in lines]
+    kb = load_knowledge_base(ROOT / "kb")
+    return [fold(text) for _, _, examples in faq_examples(kb) for text in examples]
 
 
 def test_same_matrix_as_scikit_learn_transform() -> None:
