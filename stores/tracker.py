@@ -18,6 +18,10 @@ retention, analytics); policies look back at most `max_history` turns, so no pre
 Database restarts: connections are checked before reuse (`pool_pre_ping`), so the first message
 after PostgreSQL restarts is served instead of failing on a dead pooled connection.
 
+Off the event loop: loading and saving run in database threads (`stores.sqlite.in_database_thread`:
+queries, JSON, commits), and the events of a save go to an SQL event broker in one transaction
+there too (`publish_many`); other brokers (RabbitMQ) are called on the event loop as Rasa does.
+
 Anonymisation: see `services.anonymisation`. Events sent to the event broker are anonymised the
 same way, and the broker diff is computed from a count query instead of a second full load.
 """
@@ -38,7 +42,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 
 from services.anonymisation import DEFAULT_SEALED_SLOT_PREFIXES, EventAnonymiser, MissingKeyError
-from stores.sqlite import use_write_ahead_log
+from stores.sqlite import engine_options, in_database_thread, use_write_ahead_log, writer_for
 
 logger = logging.getLogger(__name__)
 
@@ -81,16 +85,20 @@ class OfficeTrackerStore(SQLTrackerStore):
             except MissingKeyError as error:
                 raise RasaException(str(error)) from error
         super().__init__(domain=domain, **kwargs)
-        # Rasa's engine has no pre-ping: after a database restart the first message on every pooled
-        # connection failed. Same URL and options, plus a ping before a pooled connection is reused.
+        # Rasa's engine has no pre-ping (after a database restart the first message on every pooled
+        # connection failed) and opens a new SQLite connection per transaction: same URL and options,
+        # with `stores.sqlite.engine_options`.
         url = self.engine.url
         self.engine.dispose()
-        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.engine = sa.create_engine(url, **create_engine_kwargs(url), **engine_options(url))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         use_write_ahead_log(self.engine)
 
     # --- reading -------------------------------------------------------------------------------
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
+        return await in_database_thread(self._load, sender_id, fetch_events_from_all_sessions)
+
+    def _load(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
         with self.session_scope() as session:
             rows = self._event_query(
                 session, sender_id, fetch_events_from_all_sessions=fetch_events_from_all_sessions
@@ -109,6 +117,18 @@ class OfficeTrackerStore(SQLTrackerStore):
 
     # --- writing -------------------------------------------------------------------------------
     async def save(self, tracker: DialogueStateTracker) -> None:
+        published = await in_database_thread(self._store, tracker, executor=writer_for(self.engine.url))
+        broker = self.event_broker
+        if broker is None or not published:
+            return
+        if hasattr(broker, "publish_many"):
+            await in_database_thread(broker.publish_many, published, executor=writer_for(broker.engine.url))
+        else:
+            for event in published:
+                broker.publish(event)
+
+    def _store(self, tracker: DialogueStateTracker) -> List[Dict[str, Any]]:
+        """Appends the tracker's new events; returns them as the event broker gets them."""
         with self.session_scope() as session:
             stored = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()
             new_events = list(tracker.events)[stored:]
@@ -134,10 +154,10 @@ class OfficeTrackerStore(SQLTrackerStore):
                     )
                 )
             session.commit()
-        if self.event_broker is not None:
-            for event in new_events:
-                self.event_broker.publish({"sender_id": tracker.sender_id, **self._stored(event)})
         logger.debug("Stored %d events of %s", len(to_store), tracker.sender_id)
+        if self.event_broker is None:
+            return []
+        return [{"sender_id": tracker.sender_id, **self._stored(event)} for event in new_events]
 
     async def stream_events(self, tracker: DialogueStateTracker) -> None:
         """Publishing happens in `save`, from the same diff (no second load of the conversation)."""
