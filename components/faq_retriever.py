@@ -223,6 +223,11 @@ class TopicIndex:
         }
         return self._per_topic(items)
 
+    def warm_up(self) -> None:
+        """Runs every source once: the encoders load their models and set up their sessions on
+        first use, which made the first question after a start wait more than a second."""
+        self.evidence("jak zalozyc firma", "Jak założyć firmę?")
+
     def lexical_only(self, lemma_text: str) -> Dict[str, np.ndarray]:
         """Cheap evidence for messages that need no FAQ answer (no encoder runs)."""
         return self._per_topic({"lexical": np.asarray((self._vectorize([lemma_text]) @ self.matrix).todense())})
@@ -282,6 +287,14 @@ class FaqRetriever(StoredStateComponent):
 
     def restore(self, state: Tuple[TopicIndex, Dict[str, List[Dict[str, Any]]]] | None) -> None:
         self._index, self._responses = state or (None, {})
+
+    @classmethod
+    def load(cls, *args: Any, **kwargs: Any) -> FaqRetriever:
+        """The trained index, warmed up (`TopicIndex.warm_up`) before the server takes messages."""
+        component = super().load(*args, **kwargs)
+        if component._index is not None:
+            component._index.warm_up()
+        return component
 
     def train(self, training_data: TrainingData) -> Resource:
         retrieval_intent = self._config["retrieval_intent"]

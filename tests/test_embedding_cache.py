@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
+from components import embeddings
 from components.embeddings import EmbeddingCache, encode_paraphrases
 from components.faq_retriever import TopicIndex
 
@@ -27,17 +28,20 @@ def test_changed_text_is_re_encoded_and_unchanged_text_is_not(tmp_path: Path) ->
     assert third.encoded == 1
 
 
+EXAMPLES = [
+    ("faq/start", "jak zalozyc firma", "Jak założyć firmę?"),
+    ("faq/start", "rejestracja dzialalnosc", "Rejestracja działalności"),
+    ("faq/zus", "ile wynosic skladka zus", "Ile wynoszą składki ZUS?"),
+    ("faq/zus", "termin platnosc zus", "Termin płatności ZUS"),
+    ("faq/vat", "kiedy zostac vatowiec", "Kiedy muszę zostać VAT-owcem?"),
+    ("faq/vat", "stawka vat", "Stawki VAT"),
+]
+ANSWERS = [("faq/start", "Wniosek CEIDG-1."), ("faq/zus", "Składki do 20. dnia."), ("faq/vat", "Limit 200 tys.")]
+WEIGHTS = {"lexical": 1.0, "paraphrase_embedding": 1.0, "answer_embedding": 2.0}
+
+
 def test_retraining_the_index_after_a_small_change_encodes_only_that_change(tmp_path: Path) -> None:
-    examples = [
-        ("faq/start", "jak zalozyc firma", "Jak założyć firmę?"),
-        ("faq/start", "rejestracja dzialalnosc", "Rejestracja działalności"),
-        ("faq/zus", "ile wynosic skladka zus", "Ile wynoszą składki ZUS?"),
-        ("faq/zus", "termin platnosc zus", "Termin płatności ZUS"),
-        ("faq/vat", "kiedy zostac vatowiec", "Kiedy muszę zostać VAT-owcem?"),
-        ("faq/vat", "stawka vat", "Stawki VAT"),
-    ]
-    answers = [("faq/start", "Wniosek CEIDG-1."), ("faq/zus", "Składki do 20. dnia."), ("faq/vat", "Limit 200 tys.")]
-    weights = {"lexical": 1.0, "paraphrase_embedding": 1.0, "answer_embedding": 2.0}
+    examples, answers, weights = EXAMPLES, ANSWERS, WEIGHTS
     cache = EmbeddingCache(tmp_path)
     TopicIndex(0.5, 4, weights).fit(examples, answers, [("dzien dobry", "Dzień dobry")], cache=cache)
     cold = cache.encoded
@@ -49,3 +53,15 @@ def test_retraining_the_index_after_a_small_change_encodes_only_that_change(tmp_
     # the changed paraphrase once as a paraphrase (USE) and once as a calibration query (e5)
     assert warm.encoded == 2
     assert index.topics == ["faq/start", "faq/vat", "faq/zus"]
+
+
+def test_warm_up_starts_both_encoders_before_the_first_question(tmp_path: Path) -> None:
+    """`FaqRetriever.load` warms its index up, so the first question after a start does not wait
+    for the encoders to load their models."""
+    index = TopicIndex(0.5, 4, WEIGHTS).fit(
+        EXAMPLES, ANSWERS, [("dzien dobry", "Dzień dobry")], cache=EmbeddingCache(tmp_path)
+    )
+    embeddings._use.cache_clear()
+    embeddings._e5.cache_clear()
+    index.warm_up()
+    assert embeddings._use.cache_info().currsize == 1 and embeddings._e5.cache_info().currsize == 1
