@@ -11,6 +11,11 @@ whether the knowledge base answers the message at all (services/answerability/).
 Its output follows the ResponseSelector format, so `rasa test nlu`, the rule
 `intent: faq -> utter_faq` and `POST /model/parse` work unchanged:
 `response_selector.faq.response.intent_response_key == "faq/<id>"`, with confidence and ranking.
+`response.responses` (the answer's variations, informational: Rasa's `utter_faq` renders the
+domain response named by `utter_action`) is filled only when the message is answered from the
+knowledge base; for greetings, form answers and questions it does not answer it stays empty, so
+the thousands of characters of an unrelated answer are not stored with every such message,
+reloaded and sent to the action server at each of its turns.
 """
 
 from __future__ import annotations
@@ -446,11 +451,12 @@ class FaqRetriever(StoredStateComponent):
             ranking = assessment["ranking"]
             best_key, best_confidence, _ = ranking[0]
             utter_action = f"utter_{best_key}"
+            answered = (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == retrieval_intent
             selector = message.get(RESPONSE_SELECTOR_PROPERTY_NAME, {})
             selector[RESPONSE_SELECTOR_RETRIEVAL_INTENTS] = [retrieval_intent]
             selector[retrieval_intent] = {
                 RESPONSE_SELECTOR_PREDICTION_KEY: {
-                    RESPONSE_SELECTOR_RESPONSES_KEY: self._responses.get(utter_action, []),
+                    RESPONSE_SELECTOR_RESPONSES_KEY: self._responses.get(utter_action, []) if answered else [],
                     PREDICTED_CONFIDENCE_KEY: best_confidence,
                     INTENT_RESPONSE_KEY: best_key,
                     RESPONSE_SELECTOR_UTTER_ACTION_KEY: utter_action,

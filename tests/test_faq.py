@@ -44,3 +44,7 @@ def test_model_parse_returns_the_faq_topic_in_response_selector_format(rasa_stac
     assert ranking[0]["intent_response_key"] == "faq/registration_cost"
     assert [r["confidence"] for r in ranking] == sorted((r["confidence"] for r in ranking), reverse=True)
     assert parsed["intent"]["full_retrieval_intent_name"] == "faq/registration_cost"
+    assert any("CEIDG" in (variation.get("text") or "") for variation in selector["response"]["responses"])
+    # a message not answered from the knowledge base does not carry an unrelated answer's texts
+    greeting = rasa_stack.parse("Dzień dobry")["response_selector"]["faq"]["response"]
+    assert greeting["intent_response_key"].startswith("faq/") and greeting["responses"] == []
