@@ -5,12 +5,16 @@ Times, in this process, each old way beside the way the assistant does it now:
    (`runtime.action_validation`);
 2. one durable SQLite commit: rollback journal (SQLite's default) vs WAL (`stores.sqlite`);
 3. the lexical TF-IDF transform of one message: scikit-learn's `transform` vs
-   `components.faq_retriever.tfidf`, with vectorizers fitted on the knowledge base's questions.
+   `components.faq_retriever.tfidf`, with vectorizers fitted on the knowledge base's questions;
+4. the body of one call of a form validation action (`validate_registration_form`), serialised as
+   JSON for the action server and parsed there: with the whole domain (Rasa) vs without its
+   responses (`runtime.action_domain`), for a conversation in the middle of the form.
 Writes reports/per_message_costs.md.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import tempfile
@@ -21,6 +25,10 @@ from typing import Callable, List, Tuple
 import jsonschema
 import sqlalchemy as sa
 from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from benchmarks.engines import ROOT
@@ -28,7 +36,7 @@ from components.faq_retriever import tfidf
 from kb_import import load_knowledge_base
 from kb_import.generate import faq_examples
 from lang.text import fold
-from runtime import action_validation
+from runtime import action_domain, action_validation
 from stores.sqlite import use_write_ahead_log
 
 REPORT = ROOT / "reports" / "per_message_costs.md"
@@ -86,7 +94,33 @@ def lexical_transform() -> Tuple[float, float, int]:
     )
 
 
+def form_validation_call() -> Tuple[float, float, int, int]:
+    """(Rasa ms, trimmed ms, Rasa bytes, trimmed bytes) of one `validate_registration_form` call body."""
+    domain = Domain.load(str(ROOT / "domain"))
+    endpoint = EndpointConfig("http://localhost:5055/webhook", enable_selective_domain=True)
+    action = RemoteAction("validate_registration_form", endpoint)
+    tracker = DialogueStateTracker.from_events(
+        "someone",
+        [
+            ActionExecuted("action_listen"),
+            UserUttered("Chcę zarejestrować firmę"),
+            ActiveLoop("registration_form"),
+            SlotSet("requested_slot", "reg_first_name"),
+            ActionExecuted("action_listen"),
+            UserUttered("Jan"),
+        ],
+        domain.slots,
+    )
+    bodies = (
+        action_domain._RASA_CALL_FORMAT(action, tracker, domain),  # noqa: SLF001
+        action_domain.action_call_format(action, tracker, domain),
+    )
+    rasa_ms, ours_ms = (per_call_ms(lambda body=body: json.loads(json.dumps(body)), 50) for body in bodies)
+    return rasa_ms, ours_ms, len(json.dumps(bodies[0])), len(json.dumps(bodies[1]))
+
+
 def main() -> None:
+    call_old, call_new, bytes_old, bytes_new = form_validation_call()
     validate_old, validate_new = action_response()
     journal, wal = sqlite_commit()
     sklearn_ms, ours_ms, features = lexical_transform()
@@ -99,6 +133,8 @@ def main() -> None:
         f"| check of one action server response (Rasa: `jsonschema.validate`; now compiled once) | {validate_old:.2f} | {validate_new:.2f} |",
         f"| one durable SQLite commit (rollback journal; now WAL) | {journal:.2f} | {wal:.2f} |",
         f"| character TF-IDF of one message, {features} features (scikit-learn `transform`; now `tfidf`) | {sklearn_ms:.2f} | {ours_ms:.2f} |",
+        f"| JSON of one form validation call, written and read ({bytes_old:,} bytes with the whole domain; now"
+        f" {bytes_new:,} without its responses) | {call_old:.2f} | {call_new:.2f} |",
     ]
     REPORT.write_text("\n".join(lines) + "\n", "utf-8")
     print("\n".join(lines))
