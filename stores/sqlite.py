@@ -11,8 +11,8 @@ database work was most of what kept the event loop busy. So:
 - the stores run their transactions in threads (`in_database_thread`), so the event loop serves
   other conversations while SQLite parses, writes and waits for the disk. Reads share
   `DATABASE_THREADS`; writes to one SQLite file go through one thread of their own (`writer_for`):
-  SQLite has one writer at a time, and a connection that finds the file locked sleeps in steps of
-  1-100 ms before retrying, which several writer threads turned into most of their time.
+  SQLite has one writer at a time, and a connection that finds the file locked sleeps in its busy
+  handler between retries, so writers in several threads would only queue there, less fairly.
 Other databases use `DATABASE_THREADS` for both, with their own pools.
 """
 
