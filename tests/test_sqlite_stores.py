@@ -19,18 +19,23 @@ def _journal_mode(path: Path) -> str:
         return connection.execute("PRAGMA journal_mode").fetchone()[0]
 
 
-def test_tracker_store_and_broker_from_endpoints_use_wal_and_store_events(tmp_path: Path) -> None:
-    events_db, tracker_db = tmp_path / "events.db", tmp_path / "tracker.db"
+def _store_with_broker(events_db: Path, tracker_db: Path) -> TrackerStore:
+    """The tracker store and event broker as Rasa makes them from endpoints.yml."""
     broker = asyncio.run(
         EventBroker.create(
             EndpointConfig(type="stores.events.OfficeSQLEventBroker", dialect="sqlite", db=str(events_db))
         )
     )
-    store = TrackerStore.create(
+    return TrackerStore.create(
         EndpointConfig(type="stores.tracker.OfficeTrackerStore", dialect="sqlite", db=str(tracker_db)),
         domain=Domain.empty(),
         event_broker=broker,
     )
+
+
+def test_tracker_store_and_broker_from_endpoints_use_wal_and_store_events(tmp_path: Path) -> None:
+    events_db, tracker_db = tmp_path / "events.db", tmp_path / "tracker.db"
+    store = _store_with_broker(events_db, tracker_db)
     tracker = DialogueStateTracker.from_events("someone", [ActionExecuted("action_listen"), UserUttered("Dzień dobry")])
     asyncio.run(store.save(tracker))
     assert _journal_mode(events_db) == "wal" and _journal_mode(tracker_db) == "wal"
@@ -46,16 +51,7 @@ def test_concurrent_saves_keep_every_event_in_order_in_the_store_and_the_broker(
     events in one transaction: 20 conversations saved concurrently, several turns each, lose and
     reorder nothing in either database."""
     events_db, tracker_db = tmp_path / "events.db", tmp_path / "tracker.db"
-    broker = asyncio.run(
-        EventBroker.create(
-            EndpointConfig(type="stores.events.OfficeSQLEventBroker", dialect="sqlite", db=str(events_db))
-        )
-    )
-    store = TrackerStore.create(
-        EndpointConfig(type="stores.tracker.OfficeTrackerStore", dialect="sqlite", db=str(tracker_db)),
-        domain=Domain.empty(),
-        event_broker=broker,
-    )
+    store = _store_with_broker(events_db, tracker_db)
 
     async def converse(sender: str) -> None:
         tracker = DialogueStateTracker.from_events(sender, [ActionExecuted("action_listen")])
