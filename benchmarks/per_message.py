@@ -8,7 +8,9 @@ Times, in this process, each old way beside the way the assistant does it now:
    `components.faq_retriever.tfidf`, with vectorizers fitted on the knowledge base's questions;
 4. the body of one call of a form validation action (`validate_registration_form`), serialised as
    JSON for the action server and parsed there: with the whole domain (Rasa) vs without its
-   responses (`runtime.action_domain`), for a conversation in the middle of the form.
+   responses (`runtime.action_domain`), for a conversation in the middle of the form;
+5. reading the knowledge base's YAML files (kb/): PyYAML's pure-Python safe loader vs libyaml's
+   (`kb_import.loader`), the same documents.
 Writes reports/per_message_costs.md.
 """
 
@@ -24,6 +26,7 @@ from typing import Callable, List, Tuple
 
 import jsonschema
 import sqlalchemy as sa
+import yaml
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
@@ -119,7 +122,19 @@ def form_validation_call() -> Tuple[float, float, int, int]:
     return rasa_ms, ours_ms, len(json.dumps(bodies[0])), len(json.dumps(bodies[1]))
 
 
+def knowledge_base_yaml() -> Tuple[float, float, int]:
+    """(pure-Python ms, libyaml ms, files) to read every YAML file of kb/."""
+    texts = [path.read_text("utf-8") for path in sorted((ROOT / "kb").glob("*.yml"))]
+    pure, fast = (
+        per_call_ms(lambda loader=loader: [yaml.load(text, Loader=loader) for text in texts], 3)  # noqa: S506
+        for loader in (yaml.SafeLoader, yaml.CSafeLoader)
+    )
+    assert [yaml.safe_load(t) for t in texts] == [yaml.load(t, Loader=yaml.CSafeLoader) for t in texts]  # noqa: S506
+    return pure, fast, len(texts)
+
+
 def main() -> None:
+    yaml_old, yaml_new, kb_files = knowledge_base_yaml()
     call_old, call_new, bytes_old, bytes_new = form_validation_call()
     validate_old, validate_new = action_response()
     journal, wal = sqlite_commit()
@@ -135,6 +150,8 @@ def main() -> None:
         f"| character TF-IDF of one message, {features} features (scikit-learn `transform`; now `tfidf`) | {sklearn_ms:.2f} | {ours_ms:.2f} |",
         f"| JSON of one form validation call, written and read ({bytes_old:,} bytes with the whole domain; now"
         f" {bytes_new:,} without its responses) | {call_old:.2f} | {call_new:.2f} |",
+        f"| reading the knowledge base, {kb_files} YAML files of kb/ (PyYAML's safe loader; now libyaml's) |"
+        f" {yaml_old:.2f} | {yaml_new:.2f} |",
     ]
     REPORT.write_text("\n".join(lines) + "\n", "utf-8")
     print("\n".join(lines))

@@ -230,7 +230,7 @@ class TopicIndex:
 
     def warm_up(self) -> None:
         """Runs every source once: the encoders load their models and set up their sessions on
-        first use, which made the first question after a start wait more than a second."""
+        first use, which made the first question after a start wait for them."""
         self.evidence("jak zalozyc firma", "Jak założyć firmę?")
 
     def lexical_only(self, lemma_text: str) -> Dict[str, np.ndarray]:
