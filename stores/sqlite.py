@@ -3,7 +3,7 @@
 Rasa's SQL tracker store and SQL event broker commit once per message and once per event, on the
 server's event loop, each time on a new SQLite connection (SQLAlchemy 1.4 gives file databases a
 `NullPool`). In a py-spy profile of the Rasa process under the load benchmark's 50 users, that
-database work was most of what kept the event loop busy. So:
+database work was about half of what kept the event loop busy. So:
 - WAL mode: a durable commit costs about 0.4 ms instead of 1 ms (reports/per_message_costs.md; same
   durability, `synchronous` stays FULL), and readers (the console, the analysts' tools) no longer
   block the writer. The mode is stored in the database file, so setting it once is enough;
