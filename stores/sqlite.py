@@ -4,10 +4,10 @@ Rasa's SQL tracker store and SQL event broker commit once per message and once p
 server's event loop, each time on a new SQLite connection (SQLAlchemy 1.4 gives file databases a
 `NullPool`). In a py-spy profile of the Rasa process under the load benchmark's 50 users, that
 database work was about half of what kept the event loop busy. So:
-- WAL mode: a durable commit costs about 0.4 ms instead of 1 ms (reports/per_message_costs.md; same
-  durability, `synchronous` stays FULL), and readers (the console, the analysts' tools) no longer
+- WAL mode: a durable commit costs less (reports/per_message_costs.md; same durability,
+  `synchronous` stays FULL), and readers (the console, the analysts' tools) no longer
   block the writer. The mode is stored in the database file, so setting it once is enough;
-- connections are pooled and shared by threads (`engine_options`);
+- connections are pooled and shared by threads (`engine_options`; `reopen` applies it and WAL);
 - the stores run their transactions in threads (`in_database_thread`), so the event loop serves
   other conversations while SQLite parses, writes and waits for the disk. Reads share
   `DATABASE_THREADS`; writes to one SQLite file go through one thread of their own (`writer_for`):
@@ -68,6 +68,16 @@ def engine_options(url: URL | str) -> Dict[str, Any]:
     if is_sqlite_file(url):
         return {"poolclass": QueuePool, "connect_args": {"check_same_thread": False}}
     return {"pool_pre_ping": True}
+
+
+def reopen(engine: sa.engine.Engine, **options: Any) -> sa.engine.Engine:
+    """The engine Rasa made, disposed and made again on the same URL with `options` and
+    `engine_options`, its SQLite file switched to WAL mode."""
+    url = engine.url
+    engine.dispose()
+    engine = sa.create_engine(url, **options, **engine_options(url))
+    use_write_ahead_log(engine)
+    return engine
 
 
 def use_write_ahead_log(engine: sa.engine.Engine) -> None:

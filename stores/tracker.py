@@ -20,7 +20,8 @@ after PostgreSQL restarts is served instead of failing on a dead pooled connecti
 
 Off the event loop: loading and saving run in database threads (`stores.sqlite.in_database_thread`:
 queries, JSON, commits), and the events of a save go to an SQL event broker in one transaction
-there too (`publish_many`); other brokers (RabbitMQ) are called on the event loop as Rasa does.
+there too (`OfficeSQLEventBroker.publish_batch`); other brokers (RabbitMQ) are called on the event
+loop as Rasa does.
 
 Anonymisation: see `services.anonymisation`. Events sent to the event broker are anonymised the
 same way, and the broker diff is computed from a count query instead of a second full load.
@@ -42,7 +43,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 
 from services.anonymisation import DEFAULT_SEALED_SLOT_PREFIXES, EventAnonymiser, MissingKeyError
-from stores.sqlite import engine_options, in_database_thread, use_write_ahead_log, writer_for
+from stores.sqlite import in_database_thread, reopen, writer_for
 
 logger = logging.getLogger(__name__)
 
@@ -88,11 +89,9 @@ class OfficeTrackerStore(SQLTrackerStore):
         # Rasa's engine has no pre-ping (after a database restart the first message on every pooled
         # connection failed) and opens a new SQLite connection per transaction: same URL and options,
         # with `stores.sqlite.engine_options`.
-        url = self.engine.url
-        self.engine.dispose()
-        self.engine = sa.create_engine(url, **create_engine_kwargs(url), **engine_options(url))
+        self.engine = reopen(self.engine, **create_engine_kwargs(self.engine.url))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
-        use_write_ahead_log(self.engine)
+        self._writer = writer_for(self.engine.url)
 
     # --- reading -------------------------------------------------------------------------------
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
@@ -117,12 +116,13 @@ class OfficeTrackerStore(SQLTrackerStore):
 
     # --- writing -------------------------------------------------------------------------------
     async def save(self, tracker: DialogueStateTracker) -> None:
-        published = await in_database_thread(self._store, tracker, executor=writer_for(self.engine.url))
+        published = await in_database_thread(self._store, tracker, executor=self._writer)
         broker = self.event_broker
         if broker is None or not published:
             return
-        if hasattr(broker, "publish_many"):
-            await in_database_thread(broker.publish_many, published, executor=writer_for(broker.engine.url))
+        publish_batch = getattr(broker, "publish_batch", None)
+        if publish_batch is not None:
+            await publish_batch(published)
         else:
             for event in published:
                 broker.publish(event)
