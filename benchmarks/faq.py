@@ -276,10 +276,11 @@ def weight_table(engine: Ours, dev: Sequence[Tuple[Query, Assessed]]) -> Tuple[L
     from services.answerability.evidence import fuse
 
     grid = [
-        {"lexical": lexical, "paraphrase_embedding": paraphrase, "answer_embedding": answer}
+        {"lexical": lexical, "paraphrase_embedding": paraphrase, "answer_embedding": answer, "classifier": classifier}
         for lexical in (0.5, 1.0, 1.5)
         for paraphrase in (0.5, 1.0, 1.5)
         for answer in (1.0, 2.0, 3.0)
+        for classifier in (1.0, 2.0, 3.0)
     ]
     rows = []
     for weights in grid:
@@ -289,9 +290,9 @@ def weight_table(engine: Ours, dev: Sequence[Tuple[Query, Assessed]]) -> Tuple[L
         ]  # noqa: SLF001,E501
         rows.append((float(np.mean(right)), weights))
     rows.sort(key=lambda row: -row[0])
-    lines = ["| lexical | paraphrase embedding | answer embedding | dev top-1 |", "|---|---|---|---|"]
+    lines = ["| lexical | paraphrase embedding | answer embedding | classifier | dev top-1 |", "|---|---|---|---|---|"]
     lines += [
-        f"| {w['lexical']} | {w['paraphrase_embedding']} | {w['answer_embedding']} | {pct(top1)} |"
+        f"| {w['lexical']} | {w['paraphrase_embedding']} | {w['answer_embedding']} | {w['classifier']} | {pct(top1)} |"
         for top1, w in rows[:8]
     ]
     return lines, rows[0][1]
@@ -308,7 +309,7 @@ def answerability_section(engine: Ours) -> Tuple[List[str], Dict[str, object]]:
     lines = [
         '\n## Answerability: answer, clarify or "I don\'t have this"\n',
         "P(the first topic answers) comes from a logistic regression over the agreement, margins and",
-        "similarities of the three evidence sources, calibrated on the knowledge base itself at every training",
+        "similarities of the four evidence sources, calibrated on the knowledge base itself at every training",
         "(services/answerability/evidence.py). Out-of-KB questions: benchmarks/outofkb/ (business and public-",
         "service questions no topic answers, plus off-topic chit-chat; written by hand, never trained on).",
         "Here the retriever decides alone; in the assistant, chit-chat that the intent classifier recognises",
@@ -452,7 +453,7 @@ def main() -> None:
         "\n### Fusion weights on the DEV split (config.yml: "
         + ", ".join(
             f"{k} {retriever_config().get(k + '_weight', '-')}"
-            for k in ("lexical", "paraphrase_embedding", "answer_embedding")
+            for k in ("lexical", "paraphrase_embedding", "answer_embedding", "classifier")
         )
         + ")\n",
         *weights,

@@ -1,11 +1,12 @@
 """FAQ answer retrieval that scales to thousands of knowledge-base topics.
 
 Rasa's stock ResponseSelector trains a neural network over all FAQ classes, which grows slow with
-thousands of topics (`python -m benchmarks.faq --stock` measures it at 100). This component instead ranks topics by fusing three kinds of
+thousands of topics (`python -m benchmarks.faq --stock` measures it at 100). This component instead ranks topics by fusing four kinds of
 evidence (see `TopicIndex`): TF-IDF over diacritics-folded lemmas and character n-grams (typos,
-inflection), multilingual sentence embeddings of the paraphrases, and embeddings of the answers.
-Nothing is trained by gradient descent: training encodes the texts once (through a content-addressed
-cache), parsing is a few matrix products (figures in reports/faq_benchmark.md). It also decides
+inflection), multilingual sentence embeddings of the paraphrases, embeddings of the answers, and a
+linear classifier over the topics. Nothing is trained by gradient descent: training encodes the
+texts once (through a content-addressed cache) and fits one small linear SVM per topic; parsing is
+a few matrix products (figures in reports/faq_benchmark.md). It also decides
 whether the knowledge base answers the message at all (services/answerability/).
 
 Its output follows the ResponseSelector format, so `rasa test nlu`, the rule
@@ -57,6 +58,7 @@ from components.stored import StoredStateComponent
 from lang.text import DiacriticsRestorer, fold, words
 from services.answerability.evidence import AnswerabilityModel, features, fuse
 from services.answerability.focus import question_spans
+from services.answerability.topic_classifier import TopicClassifier
 
 logger = logging.getLogger(__name__)
 
@@ -90,12 +92,13 @@ def tfidf(vectorizer: TfidfVectorizer, texts: List[str]) -> sparse.csr_matrix:
 
 
 class TopicIndex:
-    """Per-topic evidence from three sources, fused by z-scored weighted sum.
+    """Per-topic evidence from four sources, fused by z-scored weighted sum.
 
     - lexical: TF-IDF cosine over folded lemmas (word uni/bi-grams) and character n-grams;
     - paraphrase embeddings: multilingual USE cosine with each training paraphrase;
-    - answer embeddings: e5 similarity between the query and the topic's answers.
-    A topic scores as its best paraphrase (or answer) in each source. `AnswerabilityModel` turns
+    - answer embeddings: e5 similarity between the query and the topic's answers;
+    - classifier: a linear classifier over topics on the lexical and paraphrase vectors (`TopicClassifier`).
+    A topic scores as its best paraphrase (or answer) in each similarity source. `AnswerabilityModel` turns
     the agreement, margins and similarities of the sources into P(the first topic answers).
     """
 
@@ -119,6 +122,8 @@ class TopicIndex:
         self.answer_starts: np.ndarray | None = None
         self.restorer = DiacriticsRestorer()
         self.answerability = AnswerabilityModel()
+        self.classifier: TopicClassifier | None = None
+        self.lexical_width = 0
 
     def _vectorize(self, texts: List[str], fit: bool = False) -> sparse.csr_matrix:
         if fit:
@@ -158,24 +163,57 @@ class TopicIndex:
                 raise ValueError(f"FAQ topics without an answer text: {sorted(missing)[:5]}")
             self.answers = embeddings.encode_passages([text for _, text in answers], self.answer_encoder, cache)
             self.answer_starts = np.searchsorted(np.array([topic for topic, _ in answers]), np.arange(len(self.topics)))
+        self.classifier = self._fit_classifier(np.arange(len(examples)), example_topics)
         self._calibrate(examples, example_topics, list(others), calibration_size, cache)
         return self
 
+    def _classifier_features(self, lexical: sparse.csr_matrix, paraphrase: np.ndarray | None) -> sparse.csr_matrix:
+        """A message's classifier input: its lexical vector and (when that source is on) its USE vector."""
+        if paraphrase is None:
+            return lexical
+        return sparse.hstack([lexical, sparse.csr_matrix(paraphrase)]).tocsr()
+
+    def _fit_classifier(self, rows: np.ndarray, example_topics: np.ndarray) -> TopicClassifier | None:
+        """A `TopicClassifier` on the paraphrases `rows` (indices into the sorted examples)."""
+        if not self.weights.get("classifier"):
+            return None
+        position = {topic: i for i, topic in enumerate(self.topics)}
+        lexical = self.matrix.T.tocsr()[rows]
+        paraphrase = self.paraphrases.T[rows] if self.paraphrases is not None else None
+        labels = np.array([position[topic] for topic in example_topics[rows]])
+        return TopicClassifier().fit(
+            self._classifier_features(lexical, paraphrase), labels, len(self.topics), lexical.shape[1]
+        )
+
     def _item_similarities(
-        self, lemmas: List[str], raws: List[str], cache: embeddings.EmbeddingCache | None = None
+        self,
+        lemmas: List[str],
+        raws: List[str],
+        cache: embeddings.EmbeddingCache | None = None,
+        classifier: TopicClassifier | None = None,
     ) -> Dict[str, np.ndarray]:
-        """Similarity of each query to every paraphrase / answer (rows = queries)."""
-        items = {"lexical": np.asarray((self._vectorize(lemmas) @ self.matrix).todense())}
+        """Similarity of each query to every paraphrase / answer (rows = queries), and the
+        classifier's per-topic scores (`classifier` replaces the trained one during calibration)."""
+        lexical = self._vectorize(lemmas)
+        items = {"lexical": np.asarray((lexical @ self.matrix).todense())}
         raws = [self.restorer.restore(raw) for raw in raws]  # the encoders expect written Polish
+        paraphrase = None
         if self.paraphrases is not None:
-            items["paraphrase_embedding"] = embeddings.encode_paraphrases(raws, cache) @ self.paraphrases
+            paraphrase = embeddings.encode_paraphrases(raws, cache)
+            items["paraphrase_embedding"] = paraphrase @ self.paraphrases
         if self.answers is not None:
             items["answer_embedding"] = embeddings.encode_queries(raws, self.answer_encoder, cache) @ self.answers.T
+        classifier = classifier or self.classifier
+        if classifier is not None:
+            items["classifier"] = classifier.scores(self._classifier_features(lexical, paraphrase))
         return items
 
     def _per_topic(self, items: Dict[str, np.ndarray]) -> Dict[str, np.ndarray]:
         starts = {"answer_embedding": self.answer_starts}
-        return {name: per_topic(values, starts.get(name, self.topic_starts)) for name, values in items.items()}
+        return {
+            name: values if name == "classifier" else per_topic(values, starts.get(name, self.topic_starts))
+            for name, values in items.items()
+        }
 
     def _calibrate(
         self,
@@ -185,26 +223,48 @@ class TopicIndex:
         size: int,
         cache: embeddings.EmbeddingCache | None,
     ) -> None:
-        """Fits `self.answerability` on leave-one-out / leave-topic-out scores (see evidence.py)."""
+        """Fits `self.answerability` on scores of training paraphrases the index is made not to know.
+
+        Positives: sampled paraphrases scored without themselves (leave-one-out; the classifier's
+        scores from a classifier trained without them), labelled by whether their topic comes first.
+        Negatives: paraphrases of a quarter of the topics scored with those topics masked in every
+        source and with a classifier that never saw them: questions about business the knowledge
+        base does not cover. (Masking only the question's own topic is not enough: the classifiers
+        of its neighbours were trained against that topic's paraphrases, so its questions looked far
+        easier to reject than a real uncovered question.)"""
         generator = np.random.default_rng(42)
+        everything = np.arange(len(examples))
         sample = np.sort(generator.permutation(len(examples))[:size])
         position = {topic: i for i, topic in enumerate(self.topics)}
+        own_topics = np.array([position[topic] for topic in example_topics])
         rows, labels = [], []
+        classifier = self._fit_classifier(np.setdiff1d(everything, sample), example_topics)
         for chunk in np.array_split(sample, max(1, len(sample) // 200)):
-            items = self._item_similarities([examples[i][1] for i in chunk], [examples[i][2] for i in chunk], cache)
+            items = self._item_similarities(
+                [examples[i][1] for i in chunk], [examples[i][2] for i in chunk], cache, classifier
+            )
             for name in ("lexical", "paraphrase_embedding"):
                 if name in items:
                     items[name][np.arange(len(chunk)), chunk] = np.nan  # leave the paraphrase out
             sources = self._per_topic(items)
             fused = fuse(sources, self.weights)
             top = np.nanargmax(np.where(np.isnan(fused), -np.inf, fused), axis=1)
-            own = np.array([position[example_topics[i]] for i in chunk])
             rows.append(features(sources, fused))
-            labels.append((top == own).astype(int))
-            for name in sources:  # the same questions when their whole topic is missing
-                sources[name][np.arange(len(chunk)), own] = np.nan
-            rows.append(features(sources, fuse(sources, self.weights)))
-            labels.append(np.zeros(len(chunk), dtype=int))
+            labels.append((top == own_topics[chunk]).astype(int))
+        unknown = generator.permutation(len(self.topics))[: max(1, len(self.topics) // 4)]
+        if len(unknown) < len(self.topics):
+            asked = np.flatnonzero(np.isin(own_topics, unknown))
+            asked = np.sort(generator.permutation(asked)[:size])
+            classifier = self._fit_classifier(np.flatnonzero(~np.isin(own_topics, unknown)), example_topics)
+            for chunk in np.array_split(asked, max(1, len(asked) // 200)):
+                items = self._item_similarities(
+                    [examples[i][1] for i in chunk], [examples[i][2] for i in chunk], cache, classifier
+                )
+                sources = self._per_topic(items)
+                for name in sources:
+                    sources[name][:, unknown] = np.nan
+                rows.append(features(sources, fuse(sources, self.weights)))
+                labels.append(np.zeros(len(chunk), dtype=int))
         off_topic_similarity: List[float] = []
         if others:
             chosen = [others[i] for i in generator.permutation(len(others))[: max(1, size // 3)]]
@@ -270,6 +330,7 @@ class FaqRetriever(StoredStateComponent):
             "lexical_weight": 1.0,
             "paraphrase_embedding_weight": 1.0,
             "answer_embedding_weight": 2.0,
+            "classifier_weight": 2.0,
             # e5 matches questions to answers better; "use" is faster (see reports/faq_benchmark.md)
             "answer_encoder": "e5",
             # softmax temperature turning fused scores into confidences
@@ -328,6 +389,7 @@ class FaqRetriever(StoredStateComponent):
             "lexical": self._config["lexical_weight"],
             "paraphrase_embedding": self._config["paraphrase_embedding_weight"],
             "answer_embedding": self._config["answer_embedding_weight"],
+            "classifier": self._config["classifier_weight"],
         }
         self._index = TopicIndex(
             self._config["word_weight"], self._config["max_char_ngram"], weights, self._config["answer_encoder"]

@@ -36,6 +36,10 @@ FEATURES = (
     "answer_agrees",
     "lexical_margin",
     "paraphrase_margin",
+    "classifier_best",
+    "classifier_of_top",
+    "classifier_agrees",
+    "classifier_margin",
 )
 
 
@@ -68,7 +72,12 @@ def features(sources: Dict[str, np.ndarray], fused: np.ndarray) -> np.ndarray:
     rows = np.arange(len(fused))
     top, fused_margin = _top_two(fused)
     columns: Dict[str, np.ndarray] = {"fused_top": np.nan_to_num(fused[rows, top]), "fused_margin": fused_margin}
-    for name, short in (("lexical", "lexical"), ("paraphrase_embedding", "paraphrase"), ("answer_embedding", "answer")):
+    for name, short in (
+        ("lexical", "lexical"),
+        ("paraphrase_embedding", "paraphrase"),
+        ("answer_embedding", "answer"),
+        ("classifier", "classifier"),
+    ):
         scores = sources.get(name)
         if scores is None:
             zeros = np.zeros(len(fused))

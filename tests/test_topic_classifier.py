@@ -1,0 +1,61 @@
+"""The FAQ ranking's topic classifier (services/answerability/topic_classifier.py), on a tiny knowledge base."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from services.answerability.topic_classifier import TopicClassifier
+
+# Every topic shares "skladka" / "firma" with others: only the distinguishing words separate them.
+PARAPHRASES = {
+    0: ["skladka zdrowotna ryczalt", "ile wynosi skladka zdrowotna", "zdrowotna na ryczalcie firma"],
+    1: ["skladka spoleczna zus", "ile wynosi skladka emerytalna", "spoleczne skladki firma"],
+    2: ["zawieszenie firmy", "jak zawiesic firma", "zawiesic dzialalnosc firma"],
+    3: ["zamkniecie firmy", "jak zamknac firma", "likwidacja dzialalnosci firma"],
+    4: ["faktura korygujaca", "korekta faktury firma", "jak poprawic fakture"],
+    5: ["kasa fiskalna", "czy potrzebuje kasy fiskalnej", "kasa fiskalna firma zwolnienie"],
+}
+
+
+def _fitted(**options: int) -> tuple[TopicClassifier, TfidfVectorizer, int]:
+    texts = [text for topic in sorted(PARAPHRASES) for text in PARAPHRASES[topic]]
+    labels = np.array([topic for topic in sorted(PARAPHRASES) for _ in PARAPHRASES[topic]])
+    vectorizer = TfidfVectorizer().fit(texts)
+    lexical = vectorizer.transform(texts)
+    dense = np.eye(len(PARAPHRASES))[labels] * 0.0  # an embedding block that carries nothing
+    features = sparse.hstack([lexical, sparse.csr_matrix(dense)]).tocsr()
+    classifier = TopicClassifier(**options).fit(features, labels, len(PARAPHRASES), lexical.shape[1])
+    return classifier, vectorizer, lexical.shape[1]
+
+
+def _ranked_first(classifier: TopicClassifier, vectorizer: TfidfVectorizer, text: str) -> int:
+    query = sparse.hstack([vectorizer.transform([text]), sparse.csr_matrix(np.zeros((1, len(PARAPHRASES))))])
+    scores = classifier.scores(query)
+    assert scores.shape == (1, len(PARAPHRASES))
+    return int(np.argmax(scores[0]))
+
+
+def test_the_distinguishing_word_decides_the_topic() -> None:
+    classifier, vectorizer, _ = _fitted(neighbours=2, random_negatives=3)
+    assert _ranked_first(classifier, vectorizer, "skladka zdrowotna") == 0
+    assert _ranked_first(classifier, vectorizer, "skladka emerytalna zus") == 1
+    assert _ranked_first(classifier, vectorizer, "firma zawiesic") == 2
+    assert _ranked_first(classifier, vectorizer, "likwidacja firma") == 3
+    assert _ranked_first(classifier, vectorizer, "kasa") == 5
+
+
+def test_each_topic_keeps_only_its_strongest_lexical_weights() -> None:
+    kept = 2
+    classifier, _, lexical_width = _fitted(neighbours=5, random_negatives=0, kept_lexical_weights=kept)
+    weights = classifier.weights.toarray()
+    assert weights.shape[1] == len(PARAPHRASES)
+    for topic in range(len(PARAPHRASES)):
+        assert 0 < np.count_nonzero(weights[:lexical_width, topic]) <= kept
+
+
+def test_a_lone_topic_needs_no_training_and_scores_itself() -> None:
+    features = sparse.csr_matrix(np.array([[1.0, 0.0], [0.9, 0.1]]))
+    classifier = TopicClassifier().fit(features, np.array([0, 0]), 1, 2)
+    assert classifier.scores(features).shape == (2, 1)
