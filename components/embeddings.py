@@ -18,6 +18,7 @@ import hashlib
 import os
 import sqlite3
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable, Dict, List, Sequence
 
@@ -151,6 +152,16 @@ class EmbeddingCache:
         if not keys:
             return np.zeros((0, width), dtype=np.float32)
         return np.vstack([found[key] for key in keys]).astype(np.float32)
+
+
+# e5 runs in C without the interpreter lock: a message's e5 query runs here while the caller
+# computes its other evidence (a pool, not one thread: the NLU serves several messages at once)
+_BACKGROUND = ThreadPoolExecutor(max_workers=4, thread_name_prefix="encoder")
+
+
+def in_background(encode: Callable[..., np.ndarray], *args: object) -> Future:
+    """`encode(*args)` in an encoder thread; `.result()` gives the vectors."""
+    return _BACKGROUND.submit(encode, *args)
 
 
 def _encode(role: str, texts: Sequence[str], cache: EmbeddingCache | None) -> np.ndarray:

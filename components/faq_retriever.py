@@ -194,18 +194,21 @@ class TopicIndex:
     ) -> Dict[str, np.ndarray]:
         """Similarity of each query to every paraphrase / answer (rows = queries), and the
         classifier's per-topic scores (`classifier` replaces the trained one during calibration)."""
+        raws = [self.restorer.restore(raw) for raw in raws]  # the encoders expect written Polish
+        queries = None  # e5, the slowest source, runs while the others are computed
+        if self.answers is not None:
+            queries = embeddings.in_background(embeddings.encode_queries, raws, self.answer_encoder, cache)
         lexical = self._vectorize(lemmas)
         items = {"lexical": np.asarray((lexical @ self.matrix).todense())}
-        raws = [self.restorer.restore(raw) for raw in raws]  # the encoders expect written Polish
         paraphrase = None
         if self.paraphrases is not None:
             paraphrase = embeddings.encode_paraphrases(raws, cache)
             items["paraphrase_embedding"] = paraphrase @ self.paraphrases
-        if self.answers is not None:
-            items["answer_embedding"] = embeddings.encode_queries(raws, self.answer_encoder, cache) @ self.answers.T
         classifier = classifier or self.classifier
         if classifier is not None:
             items["classifier"] = classifier.scores(self._classifier_features(lexical, paraphrase))
+        if queries is not None:
+            items["answer_embedding"] = queries.result() @ self.answers.T
         return items
 
     def _per_topic(self, items: Dict[str, np.ndarray]) -> Dict[str, np.ndarray]:

@@ -41,7 +41,7 @@ class TopicClassifier:
         self.regularisation = regularisation
         self.kept_lexical_weights = kept_lexical_weights
         self.seed = seed
-        self.weights: sparse.csc_matrix | None = None  # features x topics
+        self.weights: sparse.csr_matrix | None = None  # features x topics
         self.bias: np.ndarray | None = None
 
     def _nearest_topics(self, features: sparse.csr_matrix, labels: np.ndarray, topics: int) -> np.ndarray:
@@ -86,9 +86,11 @@ class TopicClassifier:
             values.append(column[kept].astype(np.float32))
             biases[topic] = float(model.intercept_[0])
         pointers = np.concatenate([[0], np.cumsum([len(kept) for kept in positions])])
+        # built by column, kept by row: a message's sparse row times a CSR matrix needs no conversion
+        # (converting at every message cost more than the product itself)
         self.weights = sparse.csc_matrix(
             (np.concatenate(values), np.concatenate(positions), pointers), shape=(features.shape[1], topics)
-        )
+        ).tocsr()
         self.bias = biases.astype(np.float32)
         return self
 
