@@ -321,6 +321,14 @@ class FaqRetriever(StoredStateComponent):
     several candidate topics becomes `nlu_fallback` (the clarification with buttons).
     """
 
+    TRAINING_CODE = (
+        "components.embeddings",
+        "lang.text",
+        "services.answerability.evidence",
+        "services.answerability.focus",
+        "services.answerability.topic_classifier",
+    )
+
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
         return {

@@ -78,6 +78,8 @@ def _content_words(text: str, neutral: Set[str], skip_names: bool = False) -> Li
 class LanguageDetector(StoredStateComponent):
     """Emits the entity `language` (`pl`/`en`) when the message clearly is in one language."""
 
+    TRAINING_CODE = ("components.training_language", "lang.text")
+
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
         return {

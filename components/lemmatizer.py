@@ -67,6 +67,8 @@ def build_lexicon(tokens_by_language: Dict[str, Iterable[str]]) -> Dict[str, str
 class FoldedLemmatizer(StoredStateComponent):
     """Sets every token's lemma to its diacritics-folded lemma (Polish and English)."""
 
+    TRAINING_CODE = ("components.training_language", "lang.text")
+
     def restore(self, state: Dict[str, Any] | None) -> None:
         state = state or {}
         self._lexicon: Dict[str, str] = state.get("lexicon", {})

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
 import logging
 import pickle
-from typing import Any, Dict
+from pathlib import Path
+from typing import Any, Dict, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.storage.resource import Resource
@@ -16,6 +19,22 @@ _STATE_FILE = "state.pkl"
 
 class StoredStateComponent(GraphComponent):
     """Subclasses implement `restore(state)` (None: untrained) and call `persist(state)` in train."""
+
+    # the modules besides the component's own whose code shapes what it trains
+    TRAINING_CODE: Tuple[str, ...] = ()
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> str | None:
+        """The source of the code that trains the component. Rasa's training cache keys a component
+        by its config and inputs only, so after a change to this code `rasa train` reused the state
+        trained by the old code (a benchmark measured a classifier that was no longer there)."""
+        digest = hashlib.sha256()
+        for name in (cls.__module__, *cls.TRAINING_CODE):
+            spec = importlib.util.find_spec(name)
+            digest.update(name.encode())
+            if spec is not None and spec.origin:
+                digest.update(Path(spec.origin).read_bytes())
+        return digest.hexdigest()
 
     def __init__(
         self,
