@@ -5,7 +5,7 @@ Times, in this process, each old way beside the way the assistant does it now:
    (`runtime.action_validation`);
 2. one durable SQLite commit: rollback journal (SQLite's default) vs WAL (`stores.sqlite`);
 3. the lexical TF-IDF transform of one message: scikit-learn's `transform` vs
-   `components.faq_retriever.tfidf`, with vectorizers fitted on the knowledge base's questions;
+   `components.topic_index.tfidf`, with vectorizers fitted on the knowledge base's questions;
 4. the body of one call of a form validation action (`validate_registration_form`), serialised as
    JSON for the action server and parsed there: with the whole domain (Rasa) vs without its
    responses (`runtime.action_domain`), for a conversation in the middle of the form;
@@ -35,7 +35,7 @@ from rasa.utils.endpoints import EndpointConfig
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from benchmarks.engines import ROOT
-from components.faq_retriever import tfidf
+from components.topic_index import tfidf
 from kb_import import load_knowledge_base
 from kb_import.generate import faq_examples
 from lang.text import fold

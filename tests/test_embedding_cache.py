@@ -8,7 +8,7 @@ import numpy as np
 
 from components import embeddings
 from components.embeddings import EmbeddingCache, encode_paraphrases
-from components.faq_retriever import TopicIndex
+from components.topic_index import TopicIndex
 
 
 def test_changed_text_is_re_encoded_and_unchanged_text_is_not(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from components.faq_retriever import tfidf
+from components.topic_index import tfidf
 from kb_import import load_knowledge_base
 from kb_import.generate import faq_examples
 from lang.text import fold
