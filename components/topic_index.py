@@ -72,7 +72,6 @@ class TopicIndex:
         self.restorer = DiacriticsRestorer()
         self.answerability = AnswerabilityModel()
         self.classifier: TopicClassifier | None = None
-        self.lexical_width = 0
 
     def _vectorize(self, texts: List[str], fit: bool = False) -> sparse.csr_matrix:
         if fit:
@@ -112,8 +111,13 @@ class TopicIndex:
                 raise ValueError(f"FAQ topics without an answer text: {sorted(missing)[:5]}")
             self.answers = embeddings.encode_passages([text for _, text in answers], self.answer_encoder, cache)
             self.answer_starts = np.searchsorted(np.array([topic for topic, _ in answers]), np.arange(len(self.topics)))
-        self.classifier = self._fit_classifier(np.arange(len(examples)), example_topics)
-        self._calibrate(examples, example_topics, list(others), calibration_size, cache)
+        labels = np.array([position[topic] for topic in example_topics])
+        training = None  # the classifier's input for every paraphrase, built once for its three fits
+        if self.weights.get("classifier"):
+            lexical = self.matrix.T.tocsr()
+            training = self._classifier_features(lexical, self.paraphrases.T if self.paraphrases is not None else None)
+        self.classifier = self._fit_classifier(training, labels, np.arange(len(examples)))
+        self._calibrate(examples, labels, training, list(others), calibration_size, cache)
         return self
 
     def _classifier_features(self, lexical: sparse.csr_matrix, paraphrase: np.ndarray | None) -> sparse.csr_matrix:
@@ -122,17 +126,14 @@ class TopicIndex:
             return lexical
         return sparse.hstack([lexical, sparse.csr_matrix(paraphrase)]).tocsr()
 
-    def _fit_classifier(self, rows: np.ndarray, example_topics: np.ndarray) -> TopicClassifier | None:
-        """A `TopicClassifier` on the paraphrases `rows` (indices into the sorted examples)."""
-        if not self.weights.get("classifier"):
+    def _fit_classifier(
+        self, training: sparse.csr_matrix | None, labels: np.ndarray, rows: np.ndarray
+    ) -> TopicClassifier | None:
+        """A `TopicClassifier` on the paraphrases `rows` (indices into the sorted examples) of
+        `training` (None: the classifier source is off); `labels`: each paraphrase's topic index."""
+        if training is None:
             return None
-        position = {topic: i for i, topic in enumerate(self.topics)}
-        lexical = self.matrix.T.tocsr()[rows]
-        paraphrase = self.paraphrases.T[rows] if self.paraphrases is not None else None
-        labels = np.array([position[topic] for topic in example_topics[rows]])
-        return TopicClassifier().fit(
-            self._classifier_features(lexical, paraphrase), labels, len(self.topics), lexical.shape[1]
-        )
+        return TopicClassifier().fit(training[rows], labels[rows], len(self.topics), self.matrix.shape[0])
 
     def _item_similarities(
         self,
@@ -170,7 +171,8 @@ class TopicIndex:
     def _calibrate(
         self,
         examples: List[Tuple[str, str, str]],
-        example_topics: np.ndarray,
+        own_topics: np.ndarray,
+        training: sparse.csr_matrix | None,
         others: List[Tuple[str, str]],
         size: int,
         cache: embeddings.EmbeddingCache | None,
@@ -187,10 +189,8 @@ class TopicIndex:
         generator = np.random.default_rng(42)
         everything = np.arange(len(examples))
         sample = np.sort(generator.permutation(len(examples))[:size])
-        position = {topic: i for i, topic in enumerate(self.topics)}
-        own_topics = np.array([position[topic] for topic in example_topics])
         rows, labels = [], []
-        classifier = self._fit_classifier(np.setdiff1d(everything, sample), example_topics)
+        classifier = self._fit_classifier(training, own_topics, np.setdiff1d(everything, sample))
         for chunk in np.array_split(sample, max(1, len(sample) // 200)):
             items = self._item_similarities(
                 [examples[i][1] for i in chunk], [examples[i][2] for i in chunk], cache, classifier
@@ -207,7 +207,7 @@ class TopicIndex:
         if len(unknown) < len(self.topics):
             asked = np.flatnonzero(np.isin(own_topics, unknown))
             asked = np.sort(generator.permutation(asked)[:size])
-            classifier = self._fit_classifier(np.flatnonzero(~np.isin(own_topics, unknown)), example_topics)
+            classifier = self._fit_classifier(training, own_topics, np.flatnonzero(~np.isin(own_topics, unknown)))
             for chunk in np.array_split(asked, max(1, len(asked) // 200)):
                 items = self._item_similarities(
                     [examples[i][1] for i in chunk], [examples[i][2] for i in chunk], cache, classifier
