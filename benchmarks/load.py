@@ -94,6 +94,32 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def nlu_processes(pids: Dict[str, int]) -> Dict[str, int]:
+    """Each Rasa server's NLU process (runtime.nlu_process: a child started by multiprocessing's spawn)."""
+    children = {}
+    for name, pid in pids.items():
+        try:
+            for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+                if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
+                    children[f"{name} NLU process"] = int(child)
+        except OSError:
+            continue
+    return children
+
+
+def wait_for_nlu_processes(target: Target, workdir: Path, timeout: float = 300) -> None:
+    """Waits until every Rasa server of ours says its NLU process is ready: until then messages are
+    parsed in the server (correct, but not the configuration being measured)."""
+    servers = [name for name in target.pids() if name.startswith("rasa")]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready = sum(log.read_text(errors="replace").count("NLU process ready") for log in workdir.rglob("*.log"))
+        if ready >= len(servers):
+            return
+        time.sleep(1)
+    print(f"  warning: not every NLU process of {target.name} was ready after {timeout:.0f} s", flush=True)
+
+
 def percentile(values: Sequence[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -301,7 +327,8 @@ async def bench(target: Target, args: argparse.Namespace, results: Results) -> N
         result = summary(await closed_loop(target, users, args.duration, args.think), args.duration)
         results.rows.append((target.name, users, result))
         print(f"  {target.name}, {users} users: {fmt(result)}", flush=True)
-    results.memory[target.name] = {name: rss_mb(pid) for name, pid in target.pids().items()}
+    pids = target.pids()
+    results.memory[target.name] = {name: rss_mb(pid) for name, pid in {**pids, **nlu_processes(pids)}.items()}
     results.ramps[target.name] = await max_sustained_rate(target, args.step, args.rates)
     if target.ours and target.key in args.extras_on:
         extras = await long_conversation(target)
@@ -390,6 +417,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             target = STARTERS[name](Path(tmp) / name)
             target.key = name
             try:
+                if target.ours:
+                    wait_for_nlu_processes(target, Path(tmp) / name)
                 asyncio.run(bench(target, args, results))
             finally:
                 target.stop()

@@ -16,6 +16,9 @@ Rasa: the `on_new_message` callback that `InputChannel.blueprint` receives. A ch
    one long message used to stall every other conversation. The gate parses the message in a worker
    thread first and hands Rasa the result (`UserMessage.parse_data`, which Rasa uses instead of
    parsing again), so other conversations' requests, database calls and replies go on meanwhile.
+   The parsing itself runs in a separate process with the same model (`runtime.nlu_process`), so
+   it does not compete with the dialogue for the interpreter lock (until that process is ready,
+   in the server's threads).
 3. Action server responses are checked against Rasa's schema compiled once
    (`runtime.action_validation`: Rasa re-checks the schema itself on every call, about 24 ms each),
    and the domain Rasa sends to form validation actions leaves out the responses
@@ -38,7 +41,7 @@ from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, Sanic
 
-from runtime import action_domain, action_validation
+from runtime import action_domain, action_validation, nlu_process
 from runtime.action_endpoint import ResilientActionEndpoint, one_apology
 from services.payloads import RECENT_USER_TURNS, guarded_text, looks_like_payload
 
@@ -65,6 +68,14 @@ class MessageGate:
             action_validation.install()
             action_domain.install()
 
+        @blueprint.listener("after_server_start")
+        async def start_nlu_process(app: Sanic, _loop: Any) -> None:
+            self._nlu_process()  # loads the model in the background; parsing stays here until then
+
+        @blueprint.listener("before_server_stop")
+        async def stop_nlu_process(app: Sanic, _loop: Any) -> None:
+            nlu_process.close()
+
     @property
     def _agent(self) -> Any:
         return getattr(self._app.ctx, "agent", None) if self._app else None
@@ -88,9 +99,20 @@ class MessageGate:
                 tail.append(event.as_dict())
         return list(reversed(tail))
 
+    def _nlu_process(self) -> nlu_process.NluProcess | None:
+        processor = getattr(self._agent, "processor", None)
+        if processor is None or processor.http_interpreter is not None:
+            return None
+        return nlu_process.for_model(getattr(processor, "model_path", None))
+
     async def _parse_off_loop(self, message: UserMessage) -> None:
         processor = getattr(self._agent, "processor", None)
         if processor is None or message.parse_data or processor.http_interpreter is not None:
+            return
+        process = self._nlu_process()
+        parse_data = await process.parse(message) if process is not None else None
+        if parse_data is not None:
+            message.parse_data = parse_data
             return
         empty = DialogueStateTracker.from_events(message.sender_id, [])  # what Rasa's own parse uses
         parse_data = await asyncio.get_running_loop().run_in_executor(
