@@ -87,6 +87,10 @@ class MessageGate:
         tracker = await agent.tracker_store.retrieve(sender_id)
         if tracker is None:
             return []
+        if sum(isinstance(event, UserUttered) for event in tracker.events) < RECENT_USER_TURNS:
+            # a session that has just started (or a long one the tracker store rolled over) does not
+            # hold the buttons offered at the end of the previous one, still on the user's screen
+            tracker = await agent.tracker_store.retrieve_full_tracker(sender_id) or tracker
         tail: List[Dict[str, Any]] = []
         user_turns = 0
         for event in reversed(tracker.events):

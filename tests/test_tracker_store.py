@@ -120,3 +120,31 @@ def test_anonymised_store_masks_texts_and_seals_form_slots(store_options: dict, 
     monkeypatch.delenv("VO_TRACKER_KEY")
     with pytest.raises(Exception, match="VO_TRACKER_KEY"):
         OfficeTrackerStore(domain=domain(), anonymise=True, **store_options)
+
+
+def test_buttons_offered_before_a_rollover_still_count_as_offered(tmp_path: Path) -> None:
+    """The gate accepts a typed payload only if the bot offered it a few turns back; a session the
+    store has just rolled over must not forget the buttons still on the user's screen."""
+    from types import SimpleNamespace
+
+    from channels.gate import MessageGate
+    from services.payloads import guarded_text
+
+    store = OfficeTrackerStore(domain=domain(), max_session_events=12, dialect="sqlite", db=str(tmp_path / "t.db"))
+    sender = f"buttons-{uuid.uuid4().hex[:8]}"
+    tracker = DialogueStateTracker.from_events(sender, [ActionExecuted("action_listen")], domain().slots)
+    for number in range(2):
+        _turn(tracker, number)
+    payload = '/faq_pick{"faq_topic": "zawieszenie_dzialalnosci"}'
+    tracker.update(UserUttered("zawiesic", {"name": "faq", "confidence": 0.5}))
+    tracker.update(ActionExecuted("action_faq_clarify"))
+    tracker.update(BotUttered("Czy chodzi o:", data={"buttons": [{"title": "Zawieszenie", "payload": payload}]}))
+    tracker.update(ActionExecuted("action_listen"))
+    run(store.save(tracker))
+    assert [e.type_name for e in run(store.retrieve(sender)).events][:2] == ["action", "session_started"]
+
+    gate = MessageGate(lambda message: None)
+    gate._app = SimpleNamespace(ctx=SimpleNamespace(agent=SimpleNamespace(tracker_store=store)))  # noqa: SLF001
+    recent = run(gate._last_bot_turn(sender))  # noqa: SLF001
+    assert guarded_text(payload, recent) == payload  # offered: Rasa gets the intent
+    assert guarded_text('/faq_pick{"faq_topic": "inny_temat"}', recent) != '/faq_pick{"faq_topic": "inny_temat"}'
