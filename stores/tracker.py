@@ -4,7 +4,7 @@
       type: stores.tracker.OfficeTrackerStore
       dialect: postgresql            # every option of Rasa's SQL tracker store works as before
       ...
-      max_session_events: 150        # bounded cost per message (0 = Rasa's behaviour)
+      max_session_events: 60         # bounded cost per message (0 = Rasa's behaviour)
       anonymise: true                # personal data masked/sealed before storage (VO_TRACKER_KEY)
 
 Bounded cost: Rasa loads, replays and featurises every event of the current session on each
@@ -12,8 +12,11 @@ message, and a session only ends after `session_expiration_time` of silence, so 
 got slower with every turn. When a session grows past `max_session_events`, the store appends what
 Rasa's own `action_session_start` writes when a session expires and slots are carried over (a
 `session_started`, the slots' current values, the active form, then `action_listen`), so the next
-message loads only those few events. Earlier events stay in the table (`retrieve_full_tracker`,
-retention, analytics); policies look back at most `max_history` turns, so no prediction changes.
+message loads only those few events (not while the bot's last turn offers buttons, whose keyed or
+typed numbers the channels look up in the session, unless the session has grown to twice the
+limit). Earlier events stay in the table (`retrieve_full_tracker`, retention, analytics). The
+policies look back `max_history` turns; the assistant's rules depend on the intent, the active form
+and slots, which are carried over.
 
 Database restarts: connections are checked before reuse (`pool_pre_ping`), so the first message
 after PostgreSQL restarts is served instead of failing on a dead pooled connection.
@@ -38,7 +41,7 @@ import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SessionStarted, SlotSet
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 
@@ -65,13 +68,27 @@ def rollover_events(tracker: DialogueStateTracker, timestamp: float) -> List[Eve
     return events
 
 
+def _offers_options(tracker: DialogueStateTracker) -> bool:
+    """Whether the bot's last turn offered buttons: the channels map a typed or keyed number to
+    them from the current session (`channels.conversation.last_buttons`), so the session is not
+    rolled over while they wait for an answer."""
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            return False
+        if isinstance(event, BotUttered) and (
+            (event.data or {}).get("buttons") or (event.data or {}).get("quick_replies")
+        ):
+            return True
+    return False
+
+
 class OfficeTrackerStore(SQLTrackerStore):
     """SQL tracker store with a bounded session length and optional anonymisation."""
 
     def __init__(
         self,
         domain: Domain | None = None,
-        max_session_events: int | str = 150,
+        max_session_events: int | str = 60,
         anonymise: bool | str = False,
         sealed_slot_prefixes: Iterable[str] = DEFAULT_SEALED_SLOT_PREFIXES,
         **kwargs: Any,
@@ -133,11 +150,13 @@ class OfficeTrackerStore(SQLTrackerStore):
             stored = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()
             new_events = list(tracker.events)[stored:]
             to_store = list(new_events)
+            length = stored + len(new_events)
             if (
                 self.max_session_events
-                and stored + len(new_events) > self.max_session_events
+                and length > self.max_session_events
                 and tracker.latest_action_name == ACTION_LISTEN_NAME
                 and tracker.events
+                and (not _offers_options(tracker) or length > 2 * self.max_session_events)
             ):
                 last = max((e.timestamp for e in tracker.events if e.timestamp), default=0.0)
                 to_store += rollover_events(tracker, last + 0.001)

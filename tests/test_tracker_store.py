@@ -141,6 +141,10 @@ def test_buttons_offered_before_a_rollover_still_count_as_offered(tmp_path: Path
     tracker.update(BotUttered("Czy chodzi o:", data={"buttons": [{"title": "Zawieszenie", "payload": payload}]}))
     tracker.update(ActionExecuted("action_listen"))
     run(store.save(tracker))
+    assert run(store.retrieve(sender)).events[0].type_name == "action"  # not rolled over with buttons waiting
+    assert not any(e.type_name == "session_started" for e in run(store.retrieve(sender)).events)
+    _turn(tracker, 2)  # one more turn, without buttons: now the session rolls over
+    run(store.save(tracker))
     assert [e.type_name for e in run(store.retrieve(sender)).events][:2] == ["action", "session_started"]
 
     gate = MessageGate(lambda message: None)
