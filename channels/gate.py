@@ -34,6 +34,7 @@ import asyncio
 import logging
 import os
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, List
 
 from rasa.core.channels.channel import UserMessage
@@ -107,7 +108,10 @@ class MessageGate:
         processor = getattr(self._agent, "processor", None)
         if processor is None or processor.http_interpreter is not None:
             return None
-        return nlu_process.for_model(getattr(processor, "model_path", None))
+        path = getattr(processor, "model_path", None)
+        if path is not None and Path(path).is_dir():  # `rasa run --model models/`: the newest model in it
+            path = Path(path) / processor.model_filename
+        return nlu_process.for_model(path)
 
     async def _parse_off_loop(self, message: UserMessage) -> None:
         processor = getattr(self._agent, "processor", None)

@@ -112,3 +112,23 @@ def test_the_server_parses_messages_in_its_nlu_process(rasa_stack: Stack, sender
         assert texts(reply) == response_text("utter_greet", "pl")
         rasa_stack.say(f"{sender}-{number}", "Ile kosztuje rejestracja firmy w CEIDG?")
     assert _cpu_seconds(int(children[0])) - before > 0.05  # the encoders and DIET ran there
+
+
+def test_a_server_started_on_a_model_directory_gives_its_nlu_process_the_model_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`rasa run --model models/` (the container images): the process must load the model the server chose."""
+    from types import SimpleNamespace
+
+    from channels.gate import MessageGate
+    from runtime import nlu_process
+
+    (tmp_path / "model-1.tar.gz").write_bytes(b"older")
+    (tmp_path / "model-2.tar.gz").write_bytes(b"newer")
+    asked = []
+    monkeypatch.setattr(nlu_process, "for_model", lambda path: asked.append(Path(path)))
+    processor = SimpleNamespace(model_path=tmp_path, model_filename="model-2.tar.gz", http_interpreter=None)
+    gate = MessageGate(lambda message: None)
+    gate._app = SimpleNamespace(ctx=SimpleNamespace(agent=SimpleNamespace(processor=processor)))  # noqa: SLF001
+    gate._nlu_process()  # noqa: SLF001
+    assert asked == [tmp_path / "model-2.tar.gz"]

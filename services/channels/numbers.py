@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
 
 DEFAULT_REGION = "PL"
+_PHONE_SHAPED = re.compile(r"^\+?[\d\s().\-/]+$")  # digits and the separators people write
 
 
 def e164_or_none(value: str | None, region: str = DEFAULT_REGION) -> str | None:
@@ -15,6 +18,10 @@ def e164_or_none(value: str | None, region: str = DEFAULT_REGION) -> str | None:
     for prefix in ("whatsapp:", "tel:", "sms:"):
         if raw.lower().startswith(prefix):
             raw = raw[len(prefix) :]
+    if not _PHONE_SHAPED.match(raw):
+        # phonenumbers reads letters as keypad digits ("vanity" numbers): a chat session id such
+        # as "test-ff463c115578" became +48463115578 and its file upload was refused as a phone's
+        return None
     if raw.isdigit() and len(raw) > 9:  # WhatsApp's wa_id: country code without '+'
         raw = "+" + raw
     try:

@@ -169,6 +169,9 @@ def test_phone_numbers_as_conversation_ids() -> None:
     assert e164_or_none("48601234567") == "+48601234567"  # WhatsApp's wa_id
     assert e164_or_none("+44 20 7946 0958") == "+442079460958"
     assert e164_or_none("anonymous") is None and e164_or_none("") is None and e164_or_none("123") is None
+    assert e164_or_none("(22) 765-67-32") == "+48227656732"
+    # letters are not keypad digits here: a web chat's session id is never a phone number
+    assert e164_or_none("test-ff463c115578") is None and e164_or_none("1-800-FLOWERS") is None
 
 
 def test_phone_transfers_follow_the_office_schedule() -> None:
