@@ -63,8 +63,16 @@ def _parse(processor: Any, request: Request) -> Dict[str, Any]:
     return parse_data
 
 
+def _exit_with(parent: int) -> None:
+    """Ends the NLU process as soon as the server is gone (also while the model is still loading)."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
+
+
 def _serve(connection: Connection, model_path: str) -> None:
     """The NLU process: loads the model, says "ready", then parses requests until the server is gone."""
+    threading.Thread(target=_exit_with, args=(os.getppid(),), name="nlu-parent-watch", daemon=True).start()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     _quiet_logging()
     from rasa.core.agent import Agent

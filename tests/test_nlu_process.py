@@ -132,3 +132,41 @@ def test_a_server_started_on_a_model_directory_gives_its_nlu_process_the_model_f
     gate._app = SimpleNamespace(ctx=SimpleNamespace(agent=SimpleNamespace(processor=processor)))  # noqa: SLF001
     gate._nlu_process()  # noqa: SLF001
     assert asked == [tmp_path / "model-2.tar.gz"]
+
+
+def test_the_nlu_process_ends_with_a_killed_server_even_while_loading(model_path: Path) -> None:
+    """`kill -9` of a Rasa instance (the scale-out fault test) must not leave its model process behind."""
+    import subprocess
+    import sys
+
+    from tests.stack import ENV, ROOT
+
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from runtime.nlu_process import NluProcess; "
+            "p = NluProcess(sys.argv[1]); print(p._process.pid, flush=True); time.sleep(600)",
+            str(model_path),
+        ],
+        cwd=ROOT,
+        env={**ENV, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        child = int(server.stdout.readline())
+        assert Path(f"/proc/{child}").exists()
+        time.sleep(2)  # it is importing Rasa / loading the model now
+        server.kill()
+        server.wait()
+        _wait_until(lambda: not Path(f"/proc/{child}").exists() or _zombie(child), 15, "the NLU process to end")
+    finally:
+        server.kill()
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
