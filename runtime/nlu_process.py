@@ -2,8 +2,8 @@
 
 Why: Rasa runs the NLU graph (DIET, the sentence encoders, the FAQ retriever) and the dialogue
 policies in one Python process. Under load the interpreter lock makes that one core, whatever the
-threads (py-spy at 50 users: the server at 0.86 of a core, the machine half idle, replies
-queueing). The gate (`channels.gate.MessageGate`) hands each message's parsing to a process that
+threads (an ad-hoc look at 50 users, CPU time from /proc: the server at 0.86 of a core, the
+machine half idle, replies queueing). The gate (`channels.gate.MessageGate`) hands each message's parsing to a process that
 loaded the same model, so parsing and dialogue run on two cores and neither waits for the other's
 interpreter lock. The result is what Rasa's own parse gives: the same graph and code path
 (`MessageProcessor._parse_message_with_graph` with an empty tracker, as Rasa parses).
