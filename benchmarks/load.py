@@ -44,6 +44,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import aiohttp  # noqa: E402
 
+from runtime.nlu_process import process_ids  # noqa: E402
 from tests.stack import BIN, ENV, ROOT, Stack, _stop, _wait, free_port, trained_model  # noqa: E402
 
 REPORT = ROOT / "reports" / "load_benchmark.md"
@@ -95,16 +96,8 @@ def rss_mb(pid: int) -> float:
 
 
 def nlu_processes(pids: Dict[str, int]) -> Dict[str, int]:
-    """Each Rasa server's NLU process (runtime.nlu_process: a child started by multiprocessing's spawn)."""
-    children = {}
-    for name, pid in pids.items():
-        try:
-            for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
-                if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
-                    children[f"{name} NLU process"] = int(child)
-        except OSError:
-            continue
-    return children
+    """Each Rasa server's NLU process (runtime.nlu_process)."""
+    return {f"{name} NLU process": child for name, pid in pids.items() for child in process_ids(pid)}
 
 
 def wait_for_nlu_processes(target: Target, workdir: Path, timeout: float = 300) -> None:

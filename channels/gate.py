@@ -39,7 +39,6 @@ from typing import Any, Awaitable, Callable, Dict, List
 
 from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.events import BotUttered, UserUttered
-from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, Sanic
 
 from runtime import action_domain, action_validation, nlu_process
@@ -71,7 +70,9 @@ class MessageGate:
 
         @blueprint.listener("after_server_start")
         async def start_nlu_process(app: Sanic, _loop: Any) -> None:
-            self._nlu_process()  # loads the model in the background; parsing stays here until then
+            processor = self._local_processor()
+            if processor is not None:
+                self._nlu_process(processor)  # loads the model in the background; parsing stays here until then
 
         @blueprint.listener("before_server_stop")
         async def stop_nlu_process(app: Sanic, _loop: Any) -> None:
@@ -104,29 +105,27 @@ class MessageGate:
                 tail.append(event.as_dict())
         return list(reversed(tail))
 
-    def _nlu_process(self) -> nlu_process.NluProcess | None:
+    def _local_processor(self) -> Any:
+        """The agent's processor when it parses with its own model (not a remote NLU server)."""
         processor = getattr(self._agent, "processor", None)
-        if processor is None or processor.http_interpreter is not None:
-            return None
+        return None if processor is None or processor.http_interpreter is not None else processor
+
+    def _nlu_process(self, processor: Any) -> nlu_process.NluProcess | None:
         path = getattr(processor, "model_path", None)
-        if path is not None and Path(path).is_dir():  # `rasa run --model models/`: the newest model in it
-            path = Path(path) / processor.model_filename
+        if path is not None and Path(path).name != processor.model_filename:
+            path = Path(path) / processor.model_filename  # `rasa run --model models/`: the model chosen in it
         return nlu_process.for_model(path)
 
     async def _parse_off_loop(self, message: UserMessage) -> None:
-        processor = getattr(self._agent, "processor", None)
-        if processor is None or message.parse_data or processor.http_interpreter is not None:
+        processor = self._local_processor()
+        if processor is None or message.parse_data:
             return
-        process = self._nlu_process()
+        process = self._nlu_process(processor)
         parse_data = await process.parse(message) if process is not None else None
-        if parse_data is not None:
-            message.parse_data = parse_data
-            return
-        empty = DialogueStateTracker.from_events(message.sender_id, [])  # what Rasa's own parse uses
-        parse_data = await asyncio.get_running_loop().run_in_executor(
-            _NLU_WORKERS, processor._parse_message_with_graph, message, empty
-        )
-        processor._update_full_retrieval_intent(parse_data)
+        if parse_data is None:
+            parse_data = await asyncio.get_running_loop().run_in_executor(
+                _NLU_WORKERS, nlu_process.parse_with, processor, message
+            )
         message.parse_data = parse_data
 
     def _make_action_endpoint_resilient(self) -> None:

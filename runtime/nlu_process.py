@@ -3,10 +3,10 @@
 Why: Rasa runs the NLU graph (DIET, the sentence encoders, the FAQ retriever) and the dialogue
 policies in one Python process. Under load the interpreter lock makes that one core, whatever the
 threads (an ad-hoc look at 50 users, CPU time from /proc: the server at 0.86 of a core, the
-machine half idle, replies queueing). The gate (`channels.gate.MessageGate`) hands each message's parsing to a process that
-loaded the same model, so parsing and dialogue run on two cores and neither waits for the other's
-interpreter lock. The result is what Rasa's own parse gives: the same graph and code path
-(`MessageProcessor._parse_message_with_graph` with an empty tracker, as Rasa parses).
+machine half idle, replies queueing). The gate (`channels.gate.MessageGate`) hands each message's
+parsing to a process that loaded the same model, so parsing and dialogue run on two cores and
+neither waits for the other's interpreter lock. The result is what Rasa's own parse gives: both
+sides parse with `parse_with` below.
 
 The process parses several messages at once in its own threads, so a long message does not queue
 the short ones behind it. It loads the model in the background when the server starts; until it is
@@ -27,7 +27,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Dict, Tuple
+from typing import Any, Dict, List, Tuple
 
 logger = logging.getLogger(__name__)
 
@@ -50,17 +50,25 @@ def _quiet_logging() -> None:
     logging.basicConfig(level=logging.WARNING, handlers=[handler], force=True)
 
 
+def parse_with(processor: Any, message: Any) -> Dict[str, Any]:
+    """A `UserMessage`'s parse data as Rasa's `MessageProcessor.parse_message` makes it (the NLU
+    graph with an empty tracker, the retrieval intent's full name): in the NLU process, and in the
+    server while that process is not there."""
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    parse_data = processor._parse_message_with_graph(message, DialogueStateTracker.from_events(message.sender_id, []))
+    processor._update_full_retrieval_intent(parse_data)
+    return parse_data
+
+
 def _parse(processor: Any, request: Request) -> Dict[str, Any]:
     from rasa.core.channels.channel import UserMessage
-    from rasa.shared.core.trackers import DialogueStateTracker
 
     _, text, sender_id, input_channel, metadata, message_id = request
     message = UserMessage(
         text, sender_id=sender_id, input_channel=input_channel, metadata=metadata, message_id=message_id
     )
-    parse_data = processor._parse_message_with_graph(message, DialogueStateTracker.from_events(sender_id, []))
-    processor._update_full_retrieval_intent(parse_data)
-    return parse_data
+    return parse_with(processor, message)
 
 
 def _exit_with(parent: int) -> None:
@@ -110,6 +118,7 @@ class NluProcess:
         self.model_path = Path(model_path)
         self.ready = False
         self.broken = False
+        self.stopped_at = 0.0  # time.monotonic() when the process was found dead
         self._numbers = itertools.count(1)
         self._waiting: Dict[int, Tuple[asyncio.AbstractEventLoop, asyncio.Future]] = {}
         context = multiprocessing.get_context("spawn")  # a fresh interpreter: no forked TensorFlow state
@@ -134,6 +143,7 @@ class NluProcess:
                 loop.call_soon_threadsafe(_settle, future, (kind, payload))
         if not self.broken:
             logger.error("The NLU process stopped; messages are parsed in the server")
+            self.stopped_at = time.monotonic()
         self.ready, self.broken = False, True
         for loop, future in list(self._waiting.values()):
             loop.call_soon_threadsafe(_settle, future, ("error", "the NLU process stopped"))
@@ -183,25 +193,44 @@ def _settle(future: asyncio.Future, outcome: Tuple[str, Any]) -> None:
 
 _current: NluProcess | None = None
 RESTART_AFTER_SECONDS = 60.0  # a process that cannot start is not retried at every message
-_stopped_at = 0.0
 
 
 def for_model(model_path: Path | None) -> NluProcess | None:
-    """The NLU process for the server's current model (a new one after the model was replaced or
-    the process died)."""
-    global _current, _stopped_at
-    if not ENABLED or model_path is None or not Path(model_path).is_file():
+    """The NLU process for the server's current model (a new one after the model was replaced, or
+    a minute after the process died)."""
+    global _current
+    if not ENABLED or model_path is None:
         return None
-    if _current is not None and _current.broken and _current.model_path == Path(model_path):
-        if not _stopped_at:
-            _stopped_at = time.monotonic()
-        if time.monotonic() - _stopped_at < RESTART_AFTER_SECONDS:
+    model_path = Path(model_path)
+    current = _current
+    if current is not None and current.model_path == model_path:
+        if not current.broken:
+            return current
+        if time.monotonic() - current.stopped_at < RESTART_AFTER_SECONDS:
             return None
-    if _current is None or _current.broken or _current.model_path != Path(model_path):
-        if _current is not None:
-            _current.close()
-        _current, _stopped_at = NluProcess(Path(model_path)), 0.0
+    if not model_path.is_file():
+        return None
+    if current is not None:
+        current.close()
+    _current = NluProcess(model_path)
     return _current
+
+
+def process_ids(server_pid: int) -> List[int]:
+    """The NLU processes of the Rasa server `server_pid` (its children started by this module;
+    multiprocessing's resource tracker is a child too), for the load benchmark and the tests."""
+    try:
+        children = Path(f"/proc/{server_pid}/task/{server_pid}/children").read_text().split()
+    except OSError:
+        return []
+    found = []
+    for child in children:
+        try:
+            if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
+                found.append(int(child))
+        except OSError:
+            continue
+    return found
 
 
 def close() -> None:

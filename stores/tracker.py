@@ -13,8 +13,8 @@ got slower with every turn. When a session grows past `max_session_events`, the 
 Rasa's own `action_session_start` writes when a session expires and slots are carried over (a
 `session_started`, the slots' current values, the active form, then `action_listen`), so the next
 message loads only those few events (not while the bot's last turn offers buttons, whose keyed or
-typed numbers the channels look up in the session, unless the session has grown to twice the
-limit). Earlier events stay in the table (`retrieve_full_tracker`, retention, analytics). The
+typed numbers the channels look up in the session with `channels.conversation.last_buttons`,
+unless the session has grown to twice the limit). Earlier events stay in the table (`retrieve_full_tracker`, retention, analytics). The
 policies look back `max_history` turns; the assistant's rules depend on the intent, the active form
 and slots, which are carried over.
 
@@ -41,10 +41,11 @@ import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Event, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SessionStarted, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 
+from channels.conversation import last_buttons
 from services.anonymisation import DEFAULT_SEALED_SLOT_PREFIXES, EventAnonymiser, MissingKeyError
 from stores.sqlite import in_database_thread, reopen, writer_for
 
@@ -66,20 +67,6 @@ def rollover_events(tracker: DialogueStateTracker, timestamp: float) -> List[Eve
         events.append(ActiveLoop(tracker.active_loop_name, timestamp=timestamp))
     events.append(ActionExecuted(ACTION_LISTEN_NAME, timestamp=timestamp))
     return events
-
-
-def _offers_options(tracker: DialogueStateTracker) -> bool:
-    """Whether the bot's last turn offered buttons: the channels map a typed or keyed number to
-    them from the current session (`channels.conversation.last_buttons`), so the session is not
-    rolled over while they wait for an answer."""
-    for event in reversed(tracker.events):
-        if isinstance(event, UserUttered):
-            return False
-        if isinstance(event, BotUttered) and (
-            (event.data or {}).get("buttons") or (event.data or {}).get("quick_replies")
-        ):
-            return True
-    return False
 
 
 class OfficeTrackerStore(SQLTrackerStore):
@@ -156,7 +143,7 @@ class OfficeTrackerStore(SQLTrackerStore):
                 and length > self.max_session_events
                 and tracker.latest_action_name == ACTION_LISTEN_NAME
                 and tracker.events
-                and (not _offers_options(tracker) or length > 2 * self.max_session_events)
+                and (not last_buttons(tracker) or length > 2 * self.max_session_events)
             ):
                 last = max((e.timestamp for e in tracker.events if e.timestamp), default=0.0)
                 to_store += rollover_events(tracker, last + 0.001)

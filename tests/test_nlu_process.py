@@ -13,7 +13,7 @@ from typing import Any, Dict, Iterator
 import pytest
 from rasa.core.channels.channel import UserMessage
 
-from runtime.nlu_process import NluProcess
+from runtime.nlu_process import NluProcess, process_ids
 from tests.responses import response_text
 from tests.stack import Stack, texts
 
@@ -100,18 +100,14 @@ def test_the_server_parses_messages_in_its_nlu_process(rasa_stack: Stack, sender
     log = rasa_stack.workdir / "rasa.log"
     _wait_until(lambda: "NLU process ready" in log.read_text(errors="replace"), 300, "the server's NLU process")
     rasa_pid = rasa_stack.processes["rasa"].pid
-    children = [
-        child
-        for child in Path(f"/proc/{rasa_pid}/task/{rasa_pid}/children").read_text().split()
-        if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes()  # not multiprocessing's resource tracker
-    ]
+    children = process_ids(rasa_pid)
     assert len(children) == 1, children
-    before = _cpu_seconds(int(children[0]))
+    before = _cpu_seconds(children[0])
     for number in range(6):
         reply = rasa_stack.say(f"{sender}-{number}", "Dzień dobry")
         assert texts(reply) == response_text("utter_greet", "pl")
         rasa_stack.say(f"{sender}-{number}", "Ile kosztuje rejestracja firmy w CEIDG?")
-    assert _cpu_seconds(int(children[0])) - before > 0.05  # the encoders and DIET ran there
+    assert _cpu_seconds(children[0]) - before > 0.05  # the encoders and DIET ran there
 
 
 def test_a_server_started_on_a_model_directory_gives_its_nlu_process_the_model_file(
@@ -130,7 +126,7 @@ def test_a_server_started_on_a_model_directory_gives_its_nlu_process_the_model_f
     processor = SimpleNamespace(model_path=tmp_path, model_filename="model-2.tar.gz", http_interpreter=None)
     gate = MessageGate(lambda message: None)
     gate._app = SimpleNamespace(ctx=SimpleNamespace(agent=SimpleNamespace(processor=processor)))  # noqa: SLF001
-    gate._nlu_process()  # noqa: SLF001
+    gate._nlu_process(gate._local_processor())  # noqa: SLF001
     assert asked == [tmp_path / "model-2.tar.gz"]
 
 
@@ -145,7 +141,7 @@ def test_the_nlu_process_ends_with_a_killed_server_even_while_loading(model_path
         [
             sys.executable,
             "-c",
-            "import sys, time; from runtime.nlu_process import NluProcess; "
+            "import sys, time; from runtime.nlu_process import NluProcess, process_ids; "
             "p = NluProcess(sys.argv[1]); print(p._process.pid, flush=True); time.sleep(600)",
             str(model_path),
         ],
