@@ -8,7 +8,9 @@
    the out-of-KB questions (benchmarks/outofkb/), as a curve threshold -> in-KB answered right /
    out-of-KB answered (false answers), per language. The operating point is chosen on the DEV split
    only (`choose_operating_point`); the TEST split is only reported.
-3. Scale (`--sizes 2000`): the same retriever with SYNTHETIC topics added (benchmarks/synthetic.py):
+3. The 100 contract topics (kb/contract/topics.yml) alone: the knowledge-base size the issue's
+   baseline was measured at; ranking on their TEST questions and answers given to questions outside them.
+4. Scale (`--sizes 2000`): the same retriever with SYNTHETIC topics added (benchmarks/synthetic.py):
    accuracy, training time with a cold embedding cache and after changing 20 topics.
 Parse latency through the HTTP API is measured separately: `python -m benchmarks.latency`.
 """
@@ -335,6 +337,50 @@ def answerability_section(engine: Ours) -> Tuple[List[str], Dict[str, object]]:
     return lines, {"assessed": assessed, "operating_point": (answer_at, clarify_at)}
 
 
+# --- the contract's 100 topics --------------------------------------------------------------
+
+CONTRACT = ROOT / "kb" / "contract" / "topics.yml"
+
+
+def contract_section(kb: KnowledgeBase) -> List[str]:
+    """Ranking and false answers with only the 100 contract topics in the knowledge base (the size
+    the issue's baseline was measured at), with config.yml's weights and thresholds unchanged.
+    The TEST questions of the other topics are questions this smaller knowledge base does not cover."""
+    ids = {topic["id"] for topic in yaml.safe_load(CONTRACT.read_text("utf-8"))["topics"]}
+    small = KnowledgeBase([entry for entry in kb.entries if entry.id in ids], kb.synonyms, kb.sources)
+    engine = Ours(f"ours at the {len(small.entries)} contract topics", our_pipeline())
+    engine.train(small)
+    test = load_queries(split="test")
+    inside = [(q, engine.assess(q.text)) for q in test if q.topic in ids]
+    beyond = [(q, engine.assess(q.text)) for q in test if q.topic not in ids]
+    outside = [(u, engine.assess(u.text)) for u in load_unanswerable("test") if u.kind != "off_topic"]
+    answer_at = float(retriever_config().get("answer_threshold", 0.5))
+    p50, p95 = latency([a.milliseconds for _, a in inside])
+    lines = [
+        f"\n## The {len(small.entries)} contract topics alone (kb/contract/topics.yml)\n",
+        "The knowledge base cut to the topics the project promises, the size at which the issue's baseline",
+        "(held-out top-1 76.4 %) was measured; config.yml's weights and thresholds unchanged. TEST split.\n",
+        *accuracy_header(" train s | in-process p50 / p95 ms |"),
+        accuracy_rows(
+            engine.name,
+            accuracy([(q, a.ranking) for q, a in inside]),
+            f" {engine.train_seconds:.1f} | {p50:.1f} / {p95:.1f} |",
+        ),
+        "\n| language | top-1 (n) | top-3 | out-of-KB TEST answered (n) | other topics' TEST questions answered (n) |",
+        "|---|---|---|---|---|",
+    ]
+    for language in ("pl", "en"):
+        result = accuracy([(q, a.ranking) for q, a in inside if q.language == language])["all"]
+        outs = [a.probability >= answer_at for u, a in outside if u.language == language]
+        others = [a.probability >= answer_at for q, a in beyond if q.language == language]
+        lines.append(
+            f"| {language} | {pct(result[0])} ({result[2]}) | {pct(result[1])} | {pct(np.mean(outs))} ({len(outs)}) "
+            f"| {pct(np.mean(others))} ({len(others)}) |"
+        )
+    print("\n".join(lines), flush=True)
+    return lines
+
+
 # --- scale -----------------------------------------------------------------------------------
 
 
@@ -384,6 +430,7 @@ def main() -> None:
     parser.add_argument("--stock", action="store_true", help="also train the stock ResponseSelector (slow)")
     parser.add_argument("--sizes", type=int, nargs="*", default=[2000], help="synthetic scales")
     parser.add_argument("--report", type=Path, default=REPORT, help="where to write the markdown report")
+    parser.add_argument("--contract-only", action="store_true", help="only the 100 contract topics (printed)")
     args = parser.parse_args()
     from rasa.utils.log_utils import configure_structlog
 
@@ -392,6 +439,9 @@ def main() -> None:
 
     kb = load_knowledge_base(ROOT / "kb")
     kb = KnowledgeBase(kb.published(), kb.synonyms, kb.sources)
+    if args.contract_only:
+        contract_section(kb)
+        return
     test = load_queries(split="test")
     ours = Ours("ours (FaqRetriever as in config.yml)", our_pipeline())
     ours.train(kb)
@@ -460,6 +510,7 @@ def main() -> None:
         f"\nBest on DEV: {best}.",
     ]
     lines += answerability
+    lines += contract_section(kb)
     if args.sizes:
         lines += [
             "\n## Scale (SYNTHETIC topics added to the real ones)\n",
