@@ -44,10 +44,10 @@ def build_lexicon(tokens_by_language: Dict[str, Iterable[str]]) -> Dict[str, str
     lemma_frequency: Counter = Counter()
     lemmas_by_language: Dict[str, set] = defaultdict(set)
     for language, tokens in tokens_by_language.items():
-        for token in tokens:
+        for token, count in Counter(tokens).items():  # each distinct token once: a few % of all
             lemma = simplemma.lemmatize(token.lower(), lang=language)
-            seen[fold(token)][fold(lemma)] += 1
-            lemma_frequency[fold(lemma)] += 1
+            seen[fold(token)][fold(lemma)] += count
+            lemma_frequency[fold(lemma)] += count
             lemmas_by_language[language].add(lemma.lower())
 
     inflections: Dict[str, Counter] = defaultdict(Counter)
@@ -97,8 +97,11 @@ class FoldedLemmatizer(StoredStateComponent):
     def expand_synonyms(self, lemmas: List[str]) -> List[str]:
         """Append each matched variant's canonical lemmas to the variant's last token."""
         expanded = list(lemmas)
+        present = set(lemmas)
         for canonical, variants in self._synonyms.items():
             for variant in variants:
+                if variant and variant[0] not in present:  # most messages match no variant
+                    continue
                 width = len(variant)
                 for end in range(width, len(lemmas) + 1):
                     if lemmas[end - width : end] == variant and canonical not in expanded[end - 1]:

@@ -15,13 +15,14 @@ topic keeps only its strongest lexical weights, so the model stays small at thou
 
 from __future__ import annotations
 
+import os
 import warnings
-from typing import List
+from concurrent.futures import ThreadPoolExecutor
+from typing import List, Tuple
 
 import numpy as np
 from scipy import sparse
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
 
 
@@ -44,55 +45,85 @@ class TopicClassifier:
         self.weights: sparse.csr_matrix | None = None  # features x topics
         self.bias: np.ndarray | None = None
 
-    def _nearest_topics(self, features: sparse.csr_matrix, labels: np.ndarray, topics: int) -> np.ndarray:
-        """Each topic's `neighbours` most similar topics (cosine of the topics' mean vectors)."""
+    def _nearest_topics(
+        self, features: sparse.csr_matrix, labels: np.ndarray, topics: int, lexical_width: int
+    ) -> np.ndarray:
+        """Each topic's `neighbours` most similar topics (cosine of the topics' mean vectors).
+
+        The embedding columns are dense: their part of the similarity is a dense product (as one
+        sparse product it took most of a fit's non-SVM time at 2,000 topics)."""
         membership = sparse.csr_matrix(
             (np.ones(len(labels)), (labels, np.arange(len(labels)))), shape=(topics, len(labels))
         )
-        centroids = normalize(membership @ features)
-        similarity = (centroids @ centroids.T).toarray()
+        sums = (membership @ features).tocsc()
+        lexical = sums[:, :lexical_width].tocsr()
+        dense = sums[:, lexical_width:].toarray()
+        norms = np.sqrt(np.asarray(lexical.multiply(lexical).sum(axis=1)).ravel() + (dense * dense).sum(axis=1))
+        norms[norms == 0] = 1.0
+        similarity = (lexical @ lexical.T).toarray() + dense @ dense.T
+        similarity /= norms[:, None] * norms[None, :]
         np.fill_diagonal(similarity, -np.inf)
         count = min(self.neighbours, topics - 1)
         return np.argsort(-similarity, axis=1)[:, :count]
 
     def fit(self, features: sparse.csr_matrix, labels: np.ndarray, topics: int, lexical_width: int) -> TopicClassifier:
         """`features`: one row per paraphrase, the first `lexical_width` columns lexical (pruned per
-        topic), the rest dense embedding dimensions (kept); `labels`: topic index of each row."""
+        topic), the rest dense embedding dimensions (kept); `labels`: topic index of each row.
+
+        The topics' training rows are drawn in topic order (the same draws whatever the threads);
+        the SVMs are fitted on every core: liblinear releases the interpreter lock while it fits
+        (half the time on 2 cores). Its shuffling uses the C library's one random state, so
+        weights differ slightly from run to run (they did before the threads too)."""
         features = sparse.csr_matrix(features)
-        generator = np.random.default_rng(self.seed)
-        nearest = self._nearest_topics(features, labels, topics) if topics > 1 else np.zeros((topics, 0), int)
-        by_topic: List[np.ndarray] = [np.flatnonzero(labels == topic) for topic in range(topics)]
-        values: List[np.ndarray] = []
-        positions: List[np.ndarray] = []
-        biases = np.zeros(topics)
-        for topic in range(topics):
-            positives = by_topic[topic]
-            hard = np.concatenate([by_topic[other] for other in nearest[topic]] or [np.zeros(0, int)])
-            rest = np.setdiff1d(np.arange(len(labels)), np.concatenate([positives, hard]), assume_unique=False)
-            sampled = generator.choice(rest, min(self.random_negatives, len(rest)), replace=False)
-            rows = np.concatenate([positives, hard, sampled]).astype(int)
-            target = (labels[rows] == topic).astype(int)
-            if target.min() == target.max():  # a lone topic: nothing to separate it from
-                values.append(np.zeros(0, np.float32))
-                positions.append(np.zeros(0, np.int32))
-                biases[topic] = 1.0
-                continue
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", ConvergenceWarning)
-                model = LinearSVC(C=self.regularisation, max_iter=2000).fit(features[rows], target)
-            column = self._pruned(model.coef_[0], lexical_width)
-            kept = np.flatnonzero(column)
-            positions.append(kept.astype(np.int32))
-            values.append(column[kept].astype(np.float32))
-            biases[topic] = float(model.intercept_[0])
+        nearest = (
+            self._nearest_topics(features, labels, topics, lexical_width) if topics > 1 else np.zeros((topics, 0), int)
+        )
+        rows = self._training_rows(labels, topics, nearest)
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            fitted = list(
+                pool.map(
+                    lambda topic: self._fit_topic(features, labels, topic, rows[topic], lexical_width), range(topics)
+                )
+            )
+        positions = [kept for kept, _, _ in fitted]
         pointers = np.concatenate([[0], np.cumsum([len(kept) for kept in positions])])
         # built by column, kept by row: a message's sparse row times a CSR matrix needs no conversion
         # (converting at every message cost more than the product itself)
         self.weights = sparse.csc_matrix(
-            (np.concatenate(values), np.concatenate(positions), pointers), shape=(features.shape[1], topics)
+            (np.concatenate([values for _, values, _ in fitted]), np.concatenate(positions), pointers),
+            shape=(features.shape[1], topics),
         ).tocsr()
-        self.bias = biases.astype(np.float32)
+        self.bias = np.array([bias for _, _, bias in fitted], dtype=np.float32)
         return self
+
+    def _training_rows(self, labels: np.ndarray, topics: int, nearest: np.ndarray) -> List[np.ndarray]:
+        """Each topic's rows: its own paraphrases, its nearest topics' and a random sample of the rest."""
+        generator = np.random.default_rng(self.seed)
+        by_topic: List[np.ndarray] = [np.flatnonzero(labels == topic) for topic in range(topics)]
+        chosen = []
+        for topic in range(topics):
+            positives = by_topic[topic]
+            hard = np.concatenate([by_topic[other] for other in nearest[topic]] or [np.zeros(0, int)])
+            outside = np.ones(len(labels), dtype=bool)
+            outside[positives] = outside[hard] = False
+            rest = np.flatnonzero(outside)
+            sampled = generator.choice(rest, min(self.random_negatives, len(rest)), replace=False)
+            chosen.append(np.concatenate([positives, hard, sampled]).astype(int))
+        return chosen
+
+    def _fit_topic(
+        self, features: sparse.csr_matrix, labels: np.ndarray, topic: int, rows: np.ndarray, lexical_width: int
+    ) -> Tuple[np.ndarray, np.ndarray, float]:
+        """(kept weight positions, their values, bias) of one topic's SVM."""
+        target = (labels[rows] == topic).astype(int)
+        if target.min() == target.max():  # a lone topic: nothing to separate it from
+            return np.zeros(0, np.int32), np.zeros(0, np.float32), 1.0
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            model = LinearSVC(C=self.regularisation, max_iter=2000).fit(features[rows], target)
+        column = self._pruned(model.coef_[0], lexical_width)
+        kept = np.flatnonzero(column)
+        return kept.astype(np.int32), column[kept].astype(np.float32), float(model.intercept_[0])
 
     def _pruned(self, weights: np.ndarray, lexical_width: int) -> np.ndarray:
         """`weights` with all but the `kept_lexical_weights` largest lexical ones set to zero."""
