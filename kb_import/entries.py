@@ -34,7 +34,20 @@ def _lists(value: Any, where: str, field_name: str, problems: List[Problem]) -> 
         if not isinstance(items, list):
             problems.append(Problem(where, f"`{field_name}.{lang}` must be a list"))
             continue
-        result[lang] = [str(item).strip() for item in items if item is not None and str(item).strip()]
+        for number, item in enumerate(items, start=1):
+            if isinstance(item, (dict, list)):  # "- last item    en:" parses as a mapping
+                problems.append(
+                    Problem(
+                        where,
+                        f"`{field_name}.{lang}` item {number} is not a text: {item!r} "
+                        "(is a `key:` on the same line as a list item? put it on its own line)",
+                    )
+                )
+        result[lang] = [
+            str(item).strip()
+            for item in items
+            if item is not None and not isinstance(item, (dict, list)) and str(item).strip()
+        ]
     return result
 
 

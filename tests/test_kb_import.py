@@ -145,6 +145,10 @@ ERROR_CASES = {
         lambda e: e[0].update(sources=["https://www.infor.pl/prawo/zus.html"]),
         "kb/start.yml, entry 1 ('first_topic'): source 'https://www.infor.pl/prawo/zus.html' is not on an official domain (gov.pl, europa.eu, zus.pl, nbp.pl, bgk.pl or their subdomains)",
     ),
+    "a key on a list item's line": (
+        lambda e: e[0]["keywords"].update(pl=["alfa", {"beta    en": None}]),
+        "kb/start.yml, entry 1 ('first_topic'): `keywords.pl` item 2 is not a text: {'beta    en': None} (is a `key:` on the same line as a list item? put it on its own line)",
+    ),
     "too few questions": (
         lambda e: e[0]["questions"].update(en=["only one"]),
         "kb/start.yml, entry 1 ('first_topic'): only 1 English questions; a published entry needs at least 6 (questions.en)",
