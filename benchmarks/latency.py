@@ -3,8 +3,9 @@ reports/faq_latency.md.
 
 Starts `rasa run --enable-api` on a free port with
 - the assistant's full model (the test model of tests/stack.py, trained if missing), and
-- FAQ-only NLU models (tokenizer, lemmatizer, FaqRetriever as in config.yml) at 100 real topics and
-  at `--sizes` topics (real + SYNTHETIC, benchmarks/synthetic.py),
+- FAQ-only NLU models (tokenizer, lemmatizer, FaqRetriever as in config.yml) at the 100 contract
+  topics (kb/contract/topics.yml), at all real topics and at `--sizes` topics (real + SYNTHETIC,
+  benchmarks/synthetic.py),
 and times each request of the held-out TEST questions, the out-of-KB TEST questions (all up to 300
 characters) and short non-FAQ messages, one at a time, from the client side.
 """
@@ -19,9 +20,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, List, Sequence, Set, Tuple
 
 import requests
+import yaml
 
 from benchmarks.heldout import load_queries
 from benchmarks.unanswerable import load_unanswerable
@@ -47,10 +49,10 @@ def percentile(values: Sequence[float], share: float) -> float:
 
 
 def measure(
-    model: Path, texts: Dict[str, List[str]], topics: Sequence[str]
+    model: Path, texts: Dict[str, List[str]], topics: Sequence[str], known: Set[str] | None = None
 ) -> Tuple[Dict[str, Tuple[float, float, int]], float]:
     """(p50, p95, n) per group of texts, and the top-1 of the held-out questions (`topics`: the
-    expected topic of each text of the first group)."""
+    expected topic of each text of the first group; `known`: the model's topics, when not all)."""
     port, token = _free_port(), secrets.token_hex(8)
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
     with tempfile.TemporaryFile() as log:
@@ -89,16 +91,27 @@ def measure(
                     if not results:  # the first group: held-out questions
                         firsts.append(ranked_topic(response.json()))
                 results[group] = (percentile(timings, 0.5), percentile(timings, 0.95), len(timings))
-            top1 = sum(first == topic for first, topic in zip(firsts, topics, strict=True)) / len(topics)
+            pairs = [(first, topic) for first, topic in zip(firsts, topics, strict=True) if not known or topic in known]
+            top1 = sum(first == topic for first, topic in pairs) / len(pairs)
             return results, top1
         finally:
             process.terminate()
             process.wait(timeout=30)
 
 
-def faq_only_model(size: int) -> Tuple[Path, float, float]:
-    """An NLU model with the FAQ pipeline of config.yml over `size` topics (real + SYNTHETIC),
-    with its training seconds with empty caches (cold) and after rewording 20 topics."""
+CONTRACT_MODEL = "FAQ-only NLU model, the 100 contract topics (top-1 on their questions)"
+
+
+def contract_topics() -> Set[str]:
+    from benchmarks.faq import CONTRACT
+
+    return {topic["id"] for topic in yaml.safe_load(CONTRACT.read_text("utf-8"))["topics"]}
+
+
+def faq_only_model(size: int, contract_only: bool = False) -> Tuple[Path, float, float]:
+    """An NLU model with the FAQ pipeline of config.yml over `size` topics (real + SYNTHETIC), or
+    over the 100 contract topics only, with its training seconds with empty caches (cold) and
+    after rewording 20 topics."""
     from benchmarks.engines import cold_caches
     from benchmarks.faq import Ours, changed, our_pipeline
     from benchmarks.synthetic import synthetic_entries
@@ -106,7 +119,9 @@ def faq_only_model(size: int) -> Tuple[Path, float, float]:
 
     kb = load_knowledge_base(ROOT / "kb")
     entries = kb.published()
-    if size > len(entries):
+    if contract_only:
+        entries = [entry for entry in entries if entry.id in contract_topics()]
+    elif size > len(entries):
         entries = entries + [entry for entry, _ in synthetic_entries(size - len(entries))]
     with cold_caches():
         engine = Ours(f"{size}", our_pipeline())
@@ -133,6 +148,8 @@ def main() -> None:
     topics = [q.topic for q in load_queries(split="test") if len(q.text) <= 300][::2]
     published = len(load_knowledge_base(ROOT / "kb").published())
     models = [(f"full assistant model, {published} topics", trained_model(), None, None)]
+    path, cold, warm = faq_only_model(0, contract_only=True)
+    models.append((CONTRACT_MODEL, path, cold, warm))
     for size in [0] + list(args.sizes):
         path, cold, warm = faq_only_model(size)
         label = f"{published} topics" if size <= published else f"{size} topics (SYNTHETIC beyond {published})"
@@ -150,7 +167,7 @@ def main() -> None:
         "|---|" + "---|" * (len(texts) + 3),
     ]
     for name, model, cold, warm in models:
-        results, top1 = measure(model, texts, topics)
+        results, top1 = measure(model, texts, topics, contract_topics() if name == CONTRACT_MODEL else None)
         cells = [f"{results[g][0]:.0f} / {results[g][1]:.0f} ({results[g][2]})" for g in texts]
         seconds = f"{cold:.0f} | {warm:.0f}" if cold is not None else "- | -"
         lines.append(f"| {name} | " + " | ".join(cells) + f" | {100 * top1:.1f}% | {seconds} |")
