@@ -54,7 +54,9 @@ def measure(
     """(p50, p95, n) per group of texts, and the top-1 of the held-out questions (`topics`: the
     expected topic of each text of the first group; `known`: the model's topics, when not all)."""
     port, token = _free_port(), secrets.token_hex(8)
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+    # /model/parse parses in the server; the gate's NLU process (runtime/nlu_process.py) would only
+    # load a second copy of the model beside it and take the CPU from the requests measured
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "VO_NLU_PROCESSES": "0"}
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
             [str(Path(sys.executable).parent / "rasa"), "run", "--enable-api", "--model", str(model)]
