@@ -79,7 +79,10 @@ class TopicClassifier:
             self._nearest_topics(features, labels, topics, lexical_width) if topics > 1 else np.zeros((topics, 0), int)
         )
         rows = self._training_rows(labels, topics, nearest)
-        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        # once around the pool: `catch_warnings` swaps the process-wide filters, so entering it in
+        # each thread could leave them wrong when the threads interleave
+        with warnings.catch_warnings(), ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            warnings.simplefilter("ignore", ConvergenceWarning)
             fitted = list(
                 pool.map(
                     lambda topic: self._fit_topic(features, labels, topic, rows[topic], lexical_width), range(topics)
@@ -118,9 +121,7 @@ class TopicClassifier:
         target = (labels[rows] == topic).astype(int)
         if target.min() == target.max():  # a lone topic: nothing to separate it from
             return np.zeros(0, np.int32), np.zeros(0, np.float32), 1.0
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            model = LinearSVC(C=self.regularisation, max_iter=2000).fit(features[rows], target)
+        model = LinearSVC(C=self.regularisation, max_iter=2000).fit(features[rows], target)
         column = self._pruned(model.coef_[0], lexical_width)
         kept = np.flatnonzero(column)
         return kept.astype(np.int32), column[kept].astype(np.float32), float(model.intercept_[0])
