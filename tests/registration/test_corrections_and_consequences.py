@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 
 from actions.registration.checks import FormState, check, outcome_for
 from actions.registration.corrections import Correction, parse_correction, slot_for
@@ -32,6 +35,35 @@ def test_correction_requests(text: str, expected: Correction) -> None:
 def test_ambiguous_correction_names_no_field() -> None:
     assert parse_correction("zmień adres") is None
     assert parse_correction("chcę coś zmienić") is None
+
+
+# training examples of `correct_field` that name no field on purpose (the action asks which one)
+GENERIC_CORRECTIONS = {
+    "chcę coś zmienić",
+    "chcę poprawić dane",
+    "muszę coś poprawić we wniosku",
+    "zmień dane",
+    "I want to change something",
+    "I need to correct my details",
+    "edit the application",
+}
+
+
+def test_every_correction_example_names_a_field_the_action_reads() -> None:
+    """DIET tags no entity (config.yml), so the action reads the field from the text alone: a new
+    training example must use a wording `parse_correction` knows, or be listed as generic above."""
+    nlu = yaml.safe_load((Path(__file__).parents[2] / "data" / "nlu" / "registration.yml").read_text("utf-8"))["nlu"]
+    examples = [
+        line[2:].strip()
+        for block in nlu
+        if block.get("intent") == "correct_field"
+        for line in block["examples"].splitlines()
+        if line.startswith("- ")
+    ]
+    assert len(examples) > 40
+    unread = [text for text in examples if parse_correction(text) is None and text not in GENERIC_CORRECTIONS]
+    assert unread == []
+    assert all(parse_correction(text) is None for text in GENERIC_CORRECTIONS)
 
 
 def test_entity_values_map_to_slots() -> None:
