@@ -21,7 +21,7 @@ from sanic.response import HTTPResponse, raw, redirect
 from sanic.response import json as json_response
 from sqlalchemy import select
 
-from console.auth import requires
+from console.access import requires
 from console.pages import render
 from services.accounts import audit
 from services.accounts.sessions import LoggedIn

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, text
 
-from console.auth import requires
+from console.access import requires
 from console.pages import render
 from services.accounts.sessions import LoggedIn
 from services.metrics.charts import bar_chart

@@ -15,7 +15,7 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, redirect
 from sanic.response import json as json_response
 
-from console.auth import requires
+from console.access import requires
 from console.pages import render
 from console.rasa_api import RasaConversations, RasaUnavailable
 from services.accounts import audit

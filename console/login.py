@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import secrets
-
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, redirect
 
+from console.access import requires
 from console.auth import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -14,24 +13,16 @@ from console.auth import (
     client_address,
     csrf_ok,
     logged_in,
-    requires,
     set_cookie,
     submitted_csrf,
 )
-from console.pages import render
+from console.pages import login_page, render
 from services.accounts import audit, throttle
 from services.accounts.sessions import LoggedIn, end_session, start_session
 from services.accounts.users import authenticate
 from services.storage.db import session_scope
 
 login_routes = Blueprint("login")
-
-
-def login_page(request: Request, status: int = 200, message: str | None = None, username: str = "") -> HTTPResponse:
-    token = secrets.token_urlsafe(24)
-    response = render("login.html", request, None, status=status, csrf_token=token, message=message, username=username)
-    set_cookie(request, response, LOGIN_CSRF_COOKIE, token)
-    return response
 
 
 @login_routes.get("/login")

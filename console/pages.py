@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Request
 from sanic.response import HTTPResponse, html, json
 
+from console.auth import LOGIN_CSRF_COOKIE, set_cookie
 from console.config import ROOT
 from services.accounts.sessions import LoggedIn
 
@@ -49,10 +51,16 @@ def render(
     return html(body, status=status)
 
 
+def login_page(request: Request, status: int = 200, message: str | None = None, username: str = "") -> HTTPResponse:
+    """The login form, with a fresh double-submit CSRF token in its cookie."""
+    token = secrets.token_urlsafe(24)
+    response = render("login.html", request, None, status=status, csrf_token=token, message=message, username=username)
+    set_cookie(request, response, LOGIN_CSRF_COOKIE, token)
+    return response
+
+
 def unauthorized(request: Request) -> HTTPResponse:
     if wants_html(request):
-        from console.login import login_page
-
         return login_page(request, status=401, message="Please log in to use the console.")
     return json({"error": "login required"}, status=401)
 

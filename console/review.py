@@ -14,7 +14,7 @@ from typing import Dict, List
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, raw, redirect
 
-from console.auth import requires
+from console.access import requires
 from console.pages import render
 from kb_import.errors import KnowledgeBaseError
 from services.accounts.sessions import LoggedIn
