@@ -13,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.registration import readback
-from channels.capabilities import capabilities
+from services.channels.capabilities import capabilities
 from services.channels.numbers import e164_or_none
 
 # The custom message the phone connector acts on (channels/twilio_voice.py).

@@ -23,11 +23,11 @@ from sanic.response import HTTPResponse
 from twilio.base.exceptions import TwilioRestException
 
 from channels import conversation
-from channels.capabilities import capabilities, split_text
 from channels.documents import acknowledge_document
 from channels.twilio_webhook import verified_form
 from channels.whatsapp import numbered
 from services.channels import inbound, twilio_api
+from services.channels.capabilities import capabilities, split_text
 from services.channels.numbers import e164_or_none
 from services.channels.settings import TwilioSettings, max_document_bytes
 

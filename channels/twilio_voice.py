@@ -35,9 +35,9 @@ from sanic.response import HTTPResponse
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from channels import conversation
-from channels.capabilities import capabilities, split_text
 from channels.twilio_webhook import verified_form
 from services.channels import inbound
+from services.channels.capabilities import capabilities, split_text
 from services.channels.numbers import e164_or_none
 from services.channels.settings import TwilioSettings, WhatsAppSettings
 from services.channels.whatsapp_api import (

@@ -24,9 +24,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels import conversation
-from channels.capabilities import capabilities, split_text
 from channels.documents import acknowledge_document
 from services.channels import inbound
+from services.channels.capabilities import capabilities, split_text
 from services.channels.numbers import e164_or_none
 from services.channels.settings import WhatsAppSettings, max_document_bytes
 from services.channels.signatures import meta_signature_valid

@@ -11,9 +11,9 @@ from typing import Dict, Iterator, List, Set, Tuple
 
 import yaml
 
-from channels.capabilities import short_answer_channels
 from kb_import.model import LANGUAGES, Entry, KnowledgeBase
 from lang.text import normalise_question
+from services.channels.capabilities import short_answer_channels
 
 RETRIEVAL_INTENT = "faq"
 NLU_PATH = "data/nlu/faq.generated.yml"

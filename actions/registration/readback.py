@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Dict, Iterable, Mapping, Sequence
 
-from channels.capabilities import capabilities
+from services.channels.capabilities import capabilities
 
 _MONTHS_PL = (
     "stycznia",

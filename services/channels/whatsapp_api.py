@@ -1,6 +1,6 @@
 """WhatsApp Cloud API (Graph API) client: sending messages and fetching media, and the payload shapes.
 
-Payloads follow Meta's "Messages" reference; limits come from channels.capabilities. The base URL
+Payloads follow Meta's "Messages" reference; limits come from services.channels.capabilities. The base URL
 is a setting, so tests point it at a local stand-in server.
 """
 
@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Sequence, Tuple
 
 import aiohttp
 
-from channels.capabilities import capabilities, split_text
+from services.channels.capabilities import capabilities, split_text
 from services.channels.numbers import wa_id
 from services.channels.settings import WhatsAppSettings
 

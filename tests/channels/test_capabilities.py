@@ -8,8 +8,8 @@ from pathlib import Path
 import yaml
 
 from actions.registration import readback
-from channels.capabilities import CAPABILITIES, ButtonStyle, capabilities, short_answer_channels, split_text
 from kb_import import generate
+from services.channels.capabilities import CAPABILITIES, ButtonStyle, capabilities, short_answer_channels, split_text
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,7 +30,7 @@ def test_every_configured_channel_is_in_the_table() -> None:
     assert {"rest", "socketio", "whatsapp", "twilio", "twilio_voice"} <= set(configured)
     for name in configured:
         if name != "documents":  # the upload endpoint sends no replies of its own channel
-            assert name in CAPABILITIES, f"{configured[name]} ({name}) missing from channels/capabilities.py"
+            assert name in CAPABILITIES, f"{configured[name]} ({name}) missing from services/channels/capabilities.py"
 
 
 def test_output_channels_use_the_table_names() -> None:

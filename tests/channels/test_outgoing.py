@@ -9,11 +9,11 @@ from typing import Iterator
 
 import pytest
 
-from channels.capabilities import capabilities
 from channels.conversation import option_payload
 from channels.twilio_messaging import TwilioMessagingOutput
 from channels.whatsapp import OPTION_PREFIX, WhatsAppOutput, _options, numbered
 from services.channels import inbound
+from services.channels.capabilities import capabilities
 from services.channels.settings import TwilioSettings, WhatsAppSettings
 from services.storage.db import dispose_engines
 from services.storage.migrate import upgrade_to_head

@@ -200,7 +200,7 @@ def test_wrong_type_and_oversized_files_are_refused(channel_stack, caller, graph
 
 
 def test_long_answers_are_split_and_a_closed_window_uses_a_template(channel_stack, caller, graph_api) -> None:
-    from channels.capabilities import capabilities
+    from services.channels.capabilities import capabilities
 
     limit = capabilities("whatsapp").max_message_chars
     # a user wrote 25 hours ago: the 24-hour window is closed, so a reminder must be a template
