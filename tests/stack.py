@@ -24,7 +24,15 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-TRAINING_INPUTS = ("config.yml", "domain", "data", "components", "lang", "services/answerability")
+TRAINING_INPUTS = (
+    "config.yml",
+    "domain",
+    "data",
+    "components",
+    "lang",
+    "services/answerability",
+    "services/embeddings.py",
+)
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONUNBUFFERED": "1", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
 
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import numpy as np
 
-from components import embeddings
-from components.embeddings import EmbeddingCache, encode_paraphrases
 from components.topic_index import TopicIndex
+from services import embeddings
+from services.embeddings import EmbeddingCache, encode_paraphrases
 
 
 def test_changed_text_is_re_encoded_and_unchanged_text_is_not(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 
 Questions are encoded diacritics-folded (people type "jak zalozyc" as often as "jak założyć"),
 with the multilingual Universal Sentence Encoder the FAQ retriever uses for paraphrases
-(`components.embeddings` is Rasa-free). A question joins the most similar cluster whose centroid
+(`services.embeddings` is Rasa-free). A question joins the most similar cluster whose centroid
 is at least `similarity` away, else starts a new one. Clusters an analyst has decided are kept;
 every undecided question is regrouped on each run, so clusters grow as questions arrive.
 """
@@ -24,7 +24,7 @@ Encoder = Callable[[Sequence[str]], np.ndarray]
 
 
 def _default_encoder(texts: Sequence[str]) -> np.ndarray:
-    from components.embeddings import encode_paraphrases  # loaded only when clustering runs
+    from services.embeddings import encode_paraphrases  # loaded only when clustering runs
 
     return encode_paraphrases(texts)
 
