@@ -24,6 +24,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+# what a model is trained from; scripts/common.sh (ensure_model) checks the same list for run.sh
 TRAINING_INPUTS = (
     "config.yml",
     "domain",
