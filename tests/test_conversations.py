@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import subprocess
 from pathlib import Path
 
@@ -24,16 +23,14 @@ def _story_count() -> int:
     return sum(len(yaml.safe_load(path.read_text("utf-8")).get("stories") or []) for path in STORIES.glob("*.yml"))
 
 
-_ANNOTATION = re.compile(r"\[([^\]]+)\](?:\{[^}]*\}|\([^)]*\))")
-
-
 def _how_the_model_read(model_path: Path, failed_stories: str) -> str:
     """Each user turn of the failed stories as the model parses it, entities included: Rasa's report
     marks a wrong intent with `# predicted`, but not a wrong or extra entity."""
     from rasa.core.agent import Agent
+    from rasa.shared.nlu.training_data.entities_parser import replace_entities
 
     texts = [
-        _ANNOTATION.sub(r"\1", step["user"]).strip()
+        replace_entities(step["user"]).strip()
         for story in (yaml.safe_load(failed_stories) or {}).get("stories") or []
         for step in story.get("steps") or []
         if "user" in step
