@@ -45,14 +45,13 @@ generate_kb_data() {
   "$PY" -m kb_import
 }
 
-# Prints the path of a trained model that is newer than every training input, training one if needed.
-# The training inputs are those of tests/stack.py's TRAINING_INPUTS (the code FaqRetriever trains with
-# lives partly in services/).
-TRAINING_INPUTS="config.yml domain data components lang services/answerability services/embeddings.py"
+# Prints the path of a trained model that is newer than every training input
+# (components/training_inputs.py), training one if needed.
 ensure_model() {
   local newest_model; newest_model="$(ls -t models/*.tar.gz 2>/dev/null | head -1 || true)"
+  local inputs; inputs="$("$PY" -m components.training_inputs)"
   # shellcheck disable=SC2086  # the list is split on purpose
-  if [ -n "$newest_model" ] && [ -z "$(find $TRAINING_INPUTS -newer "$newest_model" -type f 2>/dev/null | head -1)" ]; then
+  if [ -n "$newest_model" ] && [ -z "$(find $inputs -newer "$newest_model" -type f 2>/dev/null | head -1)" ]; then
     log "model up to date: $newest_model" >&2
   else
     log "training the model (a few minutes)" >&2

@@ -22,18 +22,10 @@ from typing import Any, Dict, Iterator, List
 
 import requests
 
+from components.training_inputs import TRAINING_INPUTS
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-# what a model is trained from; scripts/common.sh (ensure_model) checks the same list for run.sh
-TRAINING_INPUTS = (
-    "config.yml",
-    "domain",
-    "data",
-    "components",
-    "lang",
-    "services/answerability",
-    "services/embeddings.py",
-)
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONUNBUFFERED": "1", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
 
 
