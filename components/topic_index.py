@@ -121,7 +121,8 @@ class TopicIndex:
         return self
 
     def _classifier_features(self, lexical: sparse.csr_matrix, paraphrase: np.ndarray | None) -> sparse.csr_matrix:
-        """A message's classifier input: its lexical vector and (when that source is on) its USE vector."""
+        """The classifier's training input: each paraphrase's lexical vector and (when that source is
+        on) its USE vector (`TopicClassifier.scores` takes the two parts of a message apart)."""
         if paraphrase is None:
             return lexical
         return sparse.hstack([lexical, sparse.csr_matrix(paraphrase)]).tocsr()
@@ -147,7 +148,7 @@ class TopicIndex:
         raws = [self.restorer.restore(raw) for raw in raws]  # the encoders expect written Polish
         queries = None  # e5, the slowest source, runs while the others are computed
         if self.answers is not None:
-            queries = embeddings.in_background(embeddings.encode_queries, raws, self.answer_encoder, cache)
+            queries = embeddings.queries_in_background(raws, self.answer_encoder, cache)
         lexical = self._vectorize(lemmas)
         items = {"lexical": np.asarray((lexical @ self.matrix).todense())}
         paraphrase = None
@@ -156,9 +157,9 @@ class TopicIndex:
             items["paraphrase_embedding"] = paraphrase @ self.paraphrases
         classifier = classifier or self.classifier
         if classifier is not None:
-            items["classifier"] = classifier.scores(self._classifier_features(lexical, paraphrase))
+            items["classifier"] = classifier.scores(lexical, paraphrase)
         if queries is not None:
-            items["answer_embedding"] = queries.result() @ self.answers.T
+            items["answer_embedding"] = queries() @ self.answers.T
         return items
 
     def _per_topic(self, items: Dict[str, np.ndarray]) -> Dict[str, np.ndarray]:

@@ -18,7 +18,7 @@ import hashlib
 import os
 import sqlite3
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable, Dict, List, Sequence
 
@@ -159,9 +159,19 @@ class EmbeddingCache:
 _BACKGROUND = ThreadPoolExecutor(max_workers=4, thread_name_prefix="encoder")
 
 
-def in_background(encode: Callable[..., np.ndarray], *args: object) -> Future:
-    """`encode(*args)` in an encoder thread; `.result()` gives the vectors."""
-    return _BACKGROUND.submit(encode, *args)
+def queries_in_background(
+    texts: Sequence[str], encoder: str = "e5", cache: EmbeddingCache | None = None
+) -> Callable[[], np.ndarray]:
+    """Starts `encode_queries(texts, ...)` in the encoder threads; call the result for the vectors.
+
+    Without a cache (a message being parsed) each text gets its own thread: a long message's whole
+    text and its question sentence are encoded side by side on two cores instead of one after the
+    other (the engine is re-entrant: the same vectors, tests/test_embeddings.py). A training batch
+    goes through the cache in one thread."""
+    if cache is not None or len(texts) < 2:
+        return _BACKGROUND.submit(encode_queries, texts, encoder, cache).result
+    futures = [_BACKGROUND.submit(encode_queries, [text], encoder) for text in texts]
+    return lambda: np.vstack([future.result() for future in futures])
 
 
 def _encode(role: str, texts: Sequence[str], cache: EmbeddingCache | None) -> np.ndarray:

@@ -49,8 +49,8 @@ def test_the_distinguishing_word_decides_the_topic() -> None:
 def test_each_topic_keeps_only_its_strongest_lexical_weights() -> None:
     kept = 2
     classifier, _, lexical_width = _fitted(neighbours=5, random_negatives=0, kept_lexical_weights=kept)
-    weights = classifier.weights.toarray()
-    assert weights.shape[1] == len(PARAPHRASES)
+    weights = classifier.lexical_weights.toarray()
+    assert weights.shape == (lexical_width, len(PARAPHRASES))
     for topic in range(len(PARAPHRASES)):
         assert 0 < np.count_nonzero(weights[:lexical_width, topic]) <= kept
 
@@ -59,3 +59,15 @@ def test_a_lone_topic_needs_no_training_and_scores_itself() -> None:
     features = sparse.csr_matrix(np.array([[1.0, 0.0], [0.9, 0.1]]))
     classifier = TopicClassifier().fit(features, np.array([0, 0]), 1, 2)
     assert classifier.scores(features).shape == (2, 1)
+
+
+def test_scores_of_lexical_and_embedding_parts_equal_scores_of_whole_rows() -> None:
+    """The two weight parts (sparse lexical, dense embedding) give what one product would."""
+    rows = np.random.default_rng(0).random((12, 5))
+    labels = np.repeat(np.arange(4), 3)
+    classifier = TopicClassifier(neighbours=2, random_negatives=2).fit(sparse.csr_matrix(rows), labels, 4, 3)
+    whole = classifier.scores(sparse.csr_matrix(rows))
+    parts = classifier.scores(sparse.csr_matrix(rows[:, :3]), rows[:, 3:])
+    assert whole.shape == (12, 4)
+    assert np.allclose(whole, parts, atol=1e-5)
+    assert np.abs(classifier.embedding_weights).sum() > 0  # the embedding columns do count

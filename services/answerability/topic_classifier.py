@@ -42,7 +42,13 @@ class TopicClassifier:
         self.regularisation = regularisation
         self.kept_lexical_weights = kept_lexical_weights
         self.seed = seed
-        self.weights: sparse.csr_matrix | None = None  # features x topics
+        # features x topics, kept in two parts: the lexical weights are sparse (pruned), the
+        # embedding weights dense. As one sparse matrix the dense block (every topic's 512 embedding
+        # weights) made this product the slowest step of a message's ranking at 2,000 topics
+        # (`python -m benchmarks.parse_steps`); apart it is a sparse and a dense product.
+        self.lexical_width = 0
+        self.lexical_weights: sparse.csr_matrix | None = None
+        self.embedding_weights: np.ndarray | None = None
         self.bias: np.ndarray | None = None
 
     def _nearest_topics(
@@ -92,10 +98,14 @@ class TopicClassifier:
         pointers = np.concatenate([[0], np.cumsum([len(kept) for kept in positions])])
         # built by column, kept by row: a message's sparse row times a CSR matrix needs no conversion
         # (converting at every message cost more than the product itself)
-        self.weights = sparse.csc_matrix(
+        weights = sparse.csc_matrix(
             (np.concatenate([values for _, values, _ in fitted]), np.concatenate(positions), pointers),
             shape=(features.shape[1], topics),
         ).tocsr()
+        self.lexical_width = lexical_width
+        self.lexical_weights = weights[:lexical_width]
+        # float64 as the sparse product was: the same scores as before the split, not just close ones
+        self.embedding_weights = weights[lexical_width:].toarray().astype(np.float64)
         self.bias = np.array([bias for _, _, bias in fitted], dtype=np.float32)
         return self
 
@@ -137,7 +147,14 @@ class TopicClassifier:
         pruned[strongest] = lexical[strongest]
         return pruned
 
-    def scores(self, features: sparse.spmatrix | np.ndarray) -> np.ndarray:
-        """Decision value of every topic (rows = queries); higher = more likely that topic."""
-        product = sparse.csr_matrix(features) @ self.weights
-        return product.toarray().astype(np.float64) + self.bias
+    def scores(self, lexical: sparse.spmatrix | np.ndarray, embedding: np.ndarray | None = None) -> np.ndarray:
+        """Decision value of every topic (rows = queries); higher = more likely that topic.
+        `lexical`: the queries' lexical columns, or their whole feature rows when `embedding` is None."""
+        rows = sparse.csr_matrix(lexical)
+        if embedding is None and rows.shape[1] > self.lexical_width:
+            embedding = rows[:, self.lexical_width :].toarray()
+            rows = rows[:, : self.lexical_width]
+        product = (rows @ self.lexical_weights).toarray().astype(np.float64)
+        if embedding is not None and self.embedding_weights.shape[0]:
+            product += np.asarray(embedding, dtype=np.float64) @ self.embedding_weights
+        return product + self.bias
