@@ -148,7 +148,7 @@ class TopicIndex:
         raws = [self.restorer.restore(raw) for raw in raws]  # the encoders expect written Polish
         queries = None  # e5, the slowest source, runs while the others are computed
         if self.answers is not None:
-            queries = embeddings.queries_in_background(raws, self.answer_encoder, cache)
+            queries = embeddings.in_background(embeddings.encode_queries, raws, self.answer_encoder, cache)
         lexical = self._vectorize(lemmas)
         items = {"lexical": np.asarray((lexical @ self.matrix).todense())}
         paraphrase = None
@@ -159,7 +159,7 @@ class TopicIndex:
         if classifier is not None:
             items["classifier"] = classifier.scores(lexical, paraphrase)
         if queries is not None:
-            items["answer_embedding"] = queries() @ self.answers.T
+            items["answer_embedding"] = queries.result() @ self.answers.T
         return items
 
     def _per_topic(self, items: Dict[str, np.ndarray]) -> Dict[str, np.ndarray]:

@@ -18,7 +18,7 @@ import hashlib
 import os
 import sqlite3
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable, Dict, List, Sequence
 
@@ -155,23 +155,15 @@ class EmbeddingCache:
 
 
 # e5 runs in C without the interpreter lock: a message's e5 query runs here while the caller
-# computes its other evidence (a pool, not one thread: the NLU serves several messages at once)
+# computes its other evidence (a pool, not one thread: the NLU serves several messages at once).
+# A long message's two texts (whole, question sentence) go to one thread one after the other: one
+# thread each measured slower through the HTTP API on 2 cores (more busy threads than cores).
 _BACKGROUND = ThreadPoolExecutor(max_workers=4, thread_name_prefix="encoder")
 
 
-def queries_in_background(
-    texts: Sequence[str], encoder: str = "e5", cache: EmbeddingCache | None = None
-) -> Callable[[], np.ndarray]:
-    """Starts `encode_queries(texts, ...)` in the encoder threads; call the result for the vectors.
-
-    Without a cache (a message being parsed) each text gets its own thread: a long message's whole
-    text and its question sentence are encoded side by side on two cores instead of one after the
-    other (the engine is re-entrant: the same vectors, tests/test_embeddings.py). A training batch
-    goes through the cache in one thread."""
-    if cache is not None or len(texts) < 2:
-        return _BACKGROUND.submit(encode_queries, texts, encoder, cache).result
-    futures = [_BACKGROUND.submit(encode_queries, [text], encoder) for text in texts]
-    return lambda: np.vstack([future.result() for future in futures])
+def in_background(encode: Callable[..., np.ndarray], *args: object) -> Future:
+    """`encode(*args)` in an encoder thread; `.result()` gives the vectors."""
+    return _BACKGROUND.submit(encode, *args)
 
 
 def _encode(role: str, texts: Sequence[str], cache: EmbeddingCache | None) -> np.ndarray:
