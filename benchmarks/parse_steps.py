@@ -6,8 +6,8 @@ TEST questions of up to 300 characters (every 2nd, as the latency benchmark): th
 before it, the e5 query, the lexical TF-IDF and its product, the USE vector and the embedding
 products, the topic classifier, and the fusion with the answerability model. The last column is the
 retriever as it serves (`assess`: e5 in its own thread beside the rest, a long message's question
-sentence scored too), so it is less than the sum of the steps. Without `--model`: the assistant's
-test model (tests/stack.py). Writes reports/parse_steps.md.
+sentence scored too). Without `--model`: the assistant's test model (tests/stack.py);
+`benchmarks.latency` prints the paths of the FAQ-only models it trains. Writes reports/parse_steps.md.
 """
 
 from __future__ import annotations
