@@ -61,13 +61,14 @@ def test_a_lone_topic_needs_no_training_and_scores_itself() -> None:
     assert classifier.scores(features).shape == (2, 1)
 
 
-def test_scores_of_lexical_and_embedding_parts_equal_scores_of_whole_rows() -> None:
-    """The two weight parts (sparse lexical, dense embedding) give what one product would."""
+def test_scores_of_lexical_and_embedding_parts_equal_one_product_over_all_features() -> None:
+    """The two weight parts (sparse lexical, dense embedding) give what one product over every
+    feature gives, whether a message comes as whole rows or as its two parts."""
     rows = np.random.default_rng(0).random((12, 5))
     labels = np.repeat(np.arange(4), 3)
     classifier = TopicClassifier(neighbours=2, random_negatives=2).fit(sparse.csr_matrix(rows), labels, 4, 3)
-    whole = classifier.scores(sparse.csr_matrix(rows))
-    parts = classifier.scores(sparse.csr_matrix(rows[:, :3]), rows[:, 3:])
-    assert whole.shape == (12, 4)
-    assert np.allclose(whole, parts, atol=1e-5)
     assert np.abs(classifier.embedding_weights).sum() > 0  # the embedding columns do count
+    one_product = rows @ np.vstack([classifier.lexical_weights.toarray(), classifier.embedding_weights])
+    expected = one_product + classifier.bias
+    assert np.allclose(classifier.scores(sparse.csr_matrix(rows)), expected, atol=1e-9)
+    assert np.allclose(classifier.scores(sparse.csr_matrix(rows[:, :3]), rows[:, 3:]), expected, atol=1e-9)
