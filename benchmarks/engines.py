@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import tempfile
 import time
 from pathlib import Path
@@ -30,6 +31,35 @@ STOCK_PIPELINE = TOKENS + [
     {"name": "CountVectorsFeaturizer", "analyzer": "char_wb", "min_ngram": 2, "max_ngram": 4},
     {"name": "ResponseSelector", "retrieval_intent": "faq", "epochs": 100, "random_seed": 42},
 ]
+
+
+def pipeline_components(agent: Any) -> List[Any]:
+    """The loaded NLU components of `agent`, in pipeline order (the benchmarks time and inspect them).
+    Rasa numbers the pipeline's nodes and the policies' nodes separately (`run_SpacyNLP0`,
+    `run_MemoizationPolicy0`), so the policies of a full assistant model are left out first."""
+    from rasa.core.policies.policy import Policy
+
+    nodes = agent.processor.graph_runner._instantiated_nodes  # noqa: SLF001 (benchmark only)
+    numbered = [
+        (int(m.group(1)), node._component)  # noqa: SLF001
+        for name, node in nodes.items()
+        if (m := re.match(r"run_.*?(\d+)$", name)) and not isinstance(node._component, Policy)  # noqa: SLF001
+    ]
+    return [component for _, component in sorted(numbered, key=lambda pair: pair[0])]
+
+
+def spacy_model(components: List[Any]) -> Any:
+    """The spaCy model that the pipeline's SpacyNLP provides to the components after it."""
+    return next(c for c in components if hasattr(c, "provide")).provide()
+
+
+def run_components(message: Any, components: List[Any], model: Any) -> None:
+    """Processes `message` through `components` as the graph does: SpacyNLP gets the spaCy `model`."""
+    for component in components:
+        if hasattr(component, "provide"):
+            component.process([message], model=model)
+        else:
+            component.process([message])
 
 
 @contextlib.contextmanager

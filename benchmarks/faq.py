@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import re
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -32,7 +31,18 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np  # noqa: E402
 import yaml  # noqa: E402
 
-from benchmarks.engines import ROOT, STOCK_PIPELINE, TOKENS, Bm25Engine, Engine, RasaEngine, cold_caches  # noqa: E402
+from benchmarks.engines import (  # noqa: E402
+    ROOT,
+    STOCK_PIPELINE,
+    TOKENS,
+    Bm25Engine,
+    Engine,
+    RasaEngine,
+    cold_caches,
+    pipeline_components,
+    run_components,
+    spacy_model,
+)
 from benchmarks.heldout import Query, load_queries  # noqa: E402
 from benchmarks.synthetic import synthetic_entries  # noqa: E402
 from benchmarks.unanswerable import Unanswerable, load_unanswerable  # noqa: E402
@@ -93,23 +103,13 @@ class Ours(RasaEngine):
     def __init__(self, name: str, pipeline: List[Dict[str, object]]) -> None:
         super().__init__(name, pipeline, extra_nlu=EXTRA_NLU)
 
-    def components(self) -> List[object]:
-        nodes = self.agent.processor.graph_runner._instantiated_nodes  # noqa: SLF001 (benchmark only)
-        numbered = {int(m.group(1)): n for n in nodes if (m := re.match(r"run_.*?(\d+)$", n))}
-        ordered = [numbered[number] for number in sorted(numbered)]
-        return [nodes[name]._component for name in ordered]  # noqa: SLF001
-
     def assess(self, text: str) -> Assessed:
         from rasa.shared.nlu.training_data.message import Message
 
         *steps, retriever = self._components
         started = time.perf_counter()
         message = Message(data={"text": text})
-        for step in steps:
-            if hasattr(step, "provide"):  # SpacyNLP takes the loaded spaCy model it provides
-                step.process([message], model=self._spacy_model)
-            else:
-                step.process([message])
+        run_components(message, steps, self._spacy_model)
         result = retriever.assess(message)
         milliseconds = (time.perf_counter() - started) * 1000
         return Assessed(
@@ -130,21 +130,16 @@ class Ours(RasaEngine):
 
         *steps, retriever = self._components
         message = Message(data={"text": text})
-        for step in steps:
-            if hasattr(step, "provide"):
-                step.process([message], model=self._spacy_model)
-            else:
-                step.process([message])
+        run_components(message, steps, self._spacy_model)
         index = retriever._index  # noqa: SLF001 (benchmark only)
         fused = fuse(index.evidence(lemma_text(message), text), index.weights)[0]
         return index.topics[int(np.nanargmax(fused))].split("/", 1)[-1]
 
     def train(self, kb: KnowledgeBase) -> None:
         super().train(kb)
-        self._components = self.components()
+        self._components = pipeline_components(self.agent)
         self.retriever = self._components[-1]
-        spacy = next(c for c in self._components if hasattr(c, "provide"))
-        self._spacy_model = spacy.provide()
+        self._spacy_model = spacy_model(self._components)
 
     def rank(self, text: str) -> List[str]:
         return self.assess(text).ranking

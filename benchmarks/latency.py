@@ -116,18 +116,15 @@ def faq_only_model(size: int, contract_only: bool = False) -> Tuple[Path, float,
     after rewording 20 topics."""
     from benchmarks.engines import cold_caches
     from benchmarks.faq import Ours, changed, our_pipeline
-    from benchmarks.synthetic import synthetic_entries
+    from benchmarks.synthetic import scaled_knowledge_base
     from kb_import.model import KnowledgeBase
 
-    kb = load_knowledge_base(ROOT / "kb")
-    entries = kb.published()
+    scaled = scaled_knowledge_base(size)
     if contract_only:
-        entries = [entry for entry in entries if entry.id in contract_topics()]
-    elif size > len(entries):
-        entries = entries + [entry for entry, _ in synthetic_entries(size - len(entries))]
+        contract = contract_topics()
+        scaled = KnowledgeBase([e for e in scaled.entries if e.id in contract], scaled.synonyms, scaled.sources)
     with cold_caches():
         engine = Ours(f"{size}", our_pipeline())
-        scaled = KnowledgeBase(entries, kb.synonyms, kb.sources)
         engine.train(changed(scaled, 20))
         cold = engine.train_seconds
         engine.train(scaled)

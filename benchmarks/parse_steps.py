@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 import time
 from pathlib import Path
@@ -22,44 +21,32 @@ from typing import Dict, List, Tuple
 
 import numpy as np
 
-from benchmarks.engines import ROOT
+from benchmarks.engines import ROOT, pipeline_components, run_components, spacy_model
 from benchmarks.heldout import load_queries
 
 REPORT = ROOT / "reports" / "parse_steps.md"
 STEPS = ("NLU before the retriever", "e5 query", "lexical", "USE + products", "classifier", "fusion + answerability")
 
 
-def _components(model: Path) -> List[object]:
-    from rasa.core.agent import Agent
-
-    agent = Agent.load(str(model))
-    nodes = agent.processor.graph_runner._instantiated_nodes  # noqa: SLF001 (benchmark only)
-    numbered = {int(m.group(1)): n for n in nodes if (m := re.match(r"run_.*?(\d+)$", n))}
-    return [nodes[numbered[number]]._component for number in sorted(numbered)]  # noqa: SLF001
-
-
 def time_steps(model: Path, texts: List[str]) -> Tuple[Dict[str, np.ndarray], int]:
     """Milliseconds of each step (and of `assess`) per text, and the model's number of topics."""
+    from rasa.core.agent import Agent
     from rasa.shared.nlu.training_data.message import Message
 
     from components.faq_retriever import FaqRetriever, lemma_text
     from services import embeddings
     from services.answerability.evidence import features, fuse
 
-    components = _components(model)
+    components = pipeline_components(Agent.load(str(model)))
     position = next(i for i, c in enumerate(components) if isinstance(c, FaqRetriever))
     before, retriever = components[:position], components[position]
-    spacy_model = next(c for c in components if hasattr(c, "provide")).provide()
+    spacy = spacy_model(components)
     index = retriever._index  # noqa: SLF001 (benchmark only)
     timings: Dict[str, List[float]] = {name: [] for name in STEPS + ("served (assess)",)}
     for number, text in enumerate(texts[:10] + texts):  # the first ten warm up
         clock = [time.perf_counter()]
         message = Message(data={"text": text})
-        for component in before:
-            if hasattr(component, "provide"):
-                component.process([message], model=spacy_model)
-            else:
-                component.process([message])
+        run_components(message, before, spacy)
         clock.append(time.perf_counter())
         raw = index.restorer.restore(text)
         queries = embeddings.encode_queries([raw], index.answer_encoder)

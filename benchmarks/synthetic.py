@@ -12,10 +12,11 @@ import random
 from pathlib import Path
 from typing import List, Tuple
 
-from kb_import.model import Entry
+from kb_import.model import Entry, KnowledgeBase
 from lang.text import fold, normalise_question
 
-PKD_CSV = Path(__file__).resolve().parent.parent / "reference_data" / "pkd2007.csv"
+ROOT = Path(__file__).resolve().parent.parent
+PKD_CSV = ROOT / "reference_data" / "pkd2007.csv"
 
 # (template id, Polish phrasings, English phrasings); {a} is the activity name
 TEMPLATES: List[Tuple[str, List[str], List[str]]] = [
@@ -130,3 +131,13 @@ def synthetic_entries(count: int, seed: int = 7) -> List[Tuple[Entry, str | None
         unique.append((entry, None if key in trained or key in seen else heldout))
         seen.add(key)
     return unique
+
+
+def scaled_knowledge_base(size: int) -> KnowledgeBase:
+    """The published knowledge base of kb/, with SYNTHETIC topics added up to `size` topics."""
+    from kb_import import load_knowledge_base
+
+    kb = load_knowledge_base(ROOT / "kb")
+    entries = kb.published()
+    entries = entries + [entry for entry, _ in synthetic_entries(max(0, size - len(entries)))]
+    return KnowledgeBase(entries, kb.synonyms, kb.sources)

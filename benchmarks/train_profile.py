@@ -54,14 +54,9 @@ def main() -> None:
     args = parser.parse_args()
     from benchmarks.engines import cold_caches
     from benchmarks.faq import Ours, changed, our_pipeline
-    from benchmarks.synthetic import synthetic_entries
-    from kb_import import load_knowledge_base
-    from kb_import.model import KnowledgeBase
+    from benchmarks.synthetic import scaled_knowledge_base
 
-    kb = load_knowledge_base(ROOT / "kb")
-    entries = kb.published()
-    entries = entries + [entry for entry, _ in synthetic_entries(max(0, args.size - len(entries)))]
-    scaled = KnowledgeBase(entries, kb.synonyms, kb.sources)
+    scaled = scaled_knowledge_base(args.size)
     runs: Dict[str, Tuple[float, Dict[str, float]]] = {}
     with cold_caches():
         engine = Ours(str(args.size), our_pipeline())
@@ -74,7 +69,7 @@ def main() -> None:
             print(name, runs[name], flush=True)
     lines = [
         "# Where the FAQ-only model's training time goes (under cProfile)\n",
-        f"Produced by `python -m benchmarks.train_profile {' '.join(sys.argv[1:])}`; {len(entries)} topics "
+        f"Produced by `python -m benchmarks.train_profile {' '.join(sys.argv[1:])}`; {len(scaled.entries)} topics "
         f"(SYNTHETIC beyond the real ones), {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end. "
         "Cumulative seconds under the profiler (pure-Python steps are inflated by it); nested rows are "
         "parts of the row above them.\n",
