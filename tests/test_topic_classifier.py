@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from components.topic_index import TopicIndex
 from services.answerability.topic_classifier import TopicClassifier
+from services.embeddings import EmbeddingCache
 
 # Every topic shares "skladka" / "firma" with others: only the distinguishing words separate them.
 PARAPHRASES = {
@@ -72,3 +76,20 @@ def test_scores_of_lexical_and_embedding_parts_equal_one_product_over_all_featur
     expected = one_product + classifier.bias
     assert np.allclose(classifier.scores(sparse.csr_matrix(rows)), expected, atol=1e-9)
     assert np.allclose(classifier.scores(sparse.csr_matrix(rows[:, :3]), rows[:, 3:]), expected, atol=1e-9)
+
+
+def test_a_knowledge_base_smaller_than_the_calibration_sample_trains_and_ranks(tmp_path: Path) -> None:
+    """With fewer paraphrases than `calibration_size` every paraphrase is sampled, so the
+    calibration's leave-one-out classifier has no training rows at all: it must still fit (an
+    office starting with a few topics), and the index must rank a known question's topic first."""
+    examples = [
+        ("faq/start", "jak zalozyc firma", "Jak założyć firmę?"),
+        ("faq/start", "rejestracja dzialalnosc", "Rejestracja działalności"),
+        ("faq/zus", "ile wynosic skladka zus", "Ile wynoszą składki ZUS?"),
+        ("faq/zus", "termin platnosc zus", "Termin płatności ZUS"),
+    ]
+    answers = [("faq/start", "Wniosek CEIDG-1."), ("faq/zus", "Składki do 20. dnia.")]
+    weights = {"lexical": 1.0, "paraphrase_embedding": 1.0, "answer_embedding": 2.0, "classifier": 2.0}
+    index = TopicIndex(0.5, 4, weights).fit(examples, answers, calibration_size=1200, cache=EmbeddingCache(tmp_path))
+    fused, _ = index.scores("ile wynosic skladka zus", "Ile wynoszą składki ZUS?")
+    assert index.topics[int(np.argmax(fused))] == "faq/zus"

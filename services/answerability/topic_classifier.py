@@ -129,7 +129,9 @@ class TopicClassifier:
     ) -> Tuple[np.ndarray, np.ndarray, float]:
         """(kept weight positions, their values, bias) of one topic's SVM."""
         target = (labels[rows] == topic).astype(int)
-        if target.min() == target.max():  # a lone topic: nothing to separate it from
+        # a lone topic, or no training rows at all (a calibration fit of a knowledge base smaller
+        # than its calibration sample): nothing to separate it from
+        if target.size == 0 or target.min() == target.max():
             return np.zeros(0, np.int32), np.zeros(0, np.float32), 1.0
         model = LinearSVC(C=self.regularisation, max_iter=2000).fit(features[rows], target)
         column = self._pruned(model.coef_[0], lexical_width)
