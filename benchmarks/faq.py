@@ -74,7 +74,9 @@ OUTCOME_VALUE = {
     ("out", "clarify"): -0.3,
     ("out", "unknown"): 0.5,
 }
-MAX_DEV_FALSE_ANSWERS = 0.10  # under the issue's 15% target, with room for the test split
+# out-of-KB false answers allowed on the DEV split, in each language: under the issue's 15% target,
+# with room for the TEST split
+MAX_DEV_FALSE_ANSWERS = 0.12
 
 
 def retriever_config() -> Dict[str, object]:
@@ -197,21 +199,31 @@ def outcome(assessed: Assessed, topic: str | None, answer_at: float, clarify_at:
 def choose_operating_point(
     inside: Sequence[Tuple[Query, Assessed]], outside: Sequence[Tuple[Unanswerable, Assessed]]
 ) -> Tuple[float, float]:
-    """(answer, clarify) thresholds with the best mean outcome value on these (DEV) questions,
-    among those whose out-of-KB false-answer rate is at most MAX_DEV_FALSE_ANSWERS."""
-    best, best_value = (THRESHOLDS[-1], THRESHOLDS[0]), -np.inf
-    for answer_at in THRESHOLDS:
-        false_answers = np.mean([a.probability >= answer_at for _, a in outside])
-        if false_answers > MAX_DEV_FALSE_ANSWERS:
-            continue
-        for clarify_at in [t for t in THRESHOLDS if t <= answer_at]:
-            values = [OUTCOME_VALUE[outcome(a, q.topic, answer_at, clarify_at)] for q, a in inside]
-            values += [OUTCOME_VALUE[outcome(a, None, answer_at, clarify_at)] for _, a in outside]
-            # in-KB and out-of-KB questions weigh the same, whatever the sizes of the two sets
-            value = np.mean(values[: len(inside)]) + np.mean(values[len(inside) :])
-            if value > best_value + 1e-9:
-                best, best_value = (answer_at, clarify_at), value
-    return best
+    """(answer, clarify) thresholds from these (DEV) questions. The answer threshold is the lowest
+    whose out-of-KB business questions are answered at most MAX_DEV_FALSE_ANSWERS of the time in
+    every language: the assistant answers as many in-KB questions as that budget allows. The clarify
+    threshold, at or under it, has the best mean outcome value (OUTCOME_VALUE): it only decides
+    between "Did you mean" buttons and "I don't have this"."""
+    business = [(u, a) for u, a in outside if u.kind != "off_topic"]
+    languages = sorted({u.language for u, _ in business})
+
+    def within_budget(answer_at: float) -> bool:
+        return all(
+            np.mean([a.probability >= answer_at for u, a in business if u.language == language])
+            <= MAX_DEV_FALSE_ANSWERS + 1e-9
+            for language in languages
+        )
+
+    answer_at = next((t for t in THRESHOLDS if within_budget(t)), THRESHOLDS[-1])
+    best, best_value = THRESHOLDS[0], -np.inf
+    for clarify_at in [t for t in THRESHOLDS if t <= answer_at]:
+        values = [OUTCOME_VALUE[outcome(a, q.topic, answer_at, clarify_at)] for q, a in inside]
+        values += [OUTCOME_VALUE[outcome(a, None, answer_at, clarify_at)] for _, a in outside]
+        # in-KB and out-of-KB questions weigh the same, whatever the sizes of the two sets
+        value = np.mean(values[: len(inside)]) + np.mean(values[len(inside) :])
+        if value > best_value + 1e-9:
+            best, best_value = clarify_at, value
+    return answer_at, best
 
 
 def curve_table(
@@ -311,8 +323,10 @@ def answerability_section(engine: Ours) -> Tuple[List[str], Dict[str, object]]:
         "service questions no topic answers, plus off-topic chit-chat; written by hand, never trained on).",
         "Here the retriever decides alone; in the assistant, chit-chat that the intent classifier recognises",
         "goes to `out_of_scope` before it.\n",
-        f"Operating point chosen on the DEV split (best mean outcome value, out-of-KB false answers <= "
-        f"{pct(MAX_DEV_FALSE_ANSWERS)}): **answer_threshold {answer_at:.2f}, clarify_threshold {clarify_at:.2f}**; "
+        f"Operating point chosen on the DEV split (`choose_operating_point`: the lowest answer threshold whose "
+        f"out-of-KB false answers are at most {pct(MAX_DEV_FALSE_ANSWERS)} in each language, then the clarify "
+        f"threshold with the best mean outcome value): **answer_threshold {answer_at:.2f}, clarify_threshold "
+        f"{clarify_at:.2f}**; "
         f"config.yml has answer_threshold {configured[0]:.2f}, clarify_threshold {configured[1]:.2f}.\n",
         "Coefficients of the standardised features (this training): "
         + ", ".join(f"{k} {v}" for k, v in engine.retriever._index.answerability.describe().items())  # noqa: SLF001
