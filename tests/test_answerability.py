@@ -8,7 +8,7 @@ from tests.responses import response_text
 from tests.stack import Stack, dump, texts
 
 # Questions no knowledge-base topic answers (not in benchmarks/outofkb/, not in training), with
-# P(answers) well below the clarify threshold (0.20): these tests check the conversation path, the
+# P(answers) well below the clarify threshold (config.yml): these tests check the conversation path, the
 # rates are the benchmark's. The earlier Polish question ("...choinek z własnego lasu...") scored
 # 0.202 and flipped between clarify and "I don't have this" from one training to the next.
 UNCOVERED = {
