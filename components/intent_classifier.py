@@ -2,9 +2,9 @@
 
 DIET only has to tell an FAQ question (`faq`) from the other intents (greetings, form answers,
 handoff...); which topic answers it is `FaqRetriever`'s job. Trained on every paraphrase, the `faq`
-class was 8,934 of the 10,091 examples at 305 topics, so DIET's training time grew with the
-knowledge base (and at 2,000 topics would be several times longer) while its
-epochs were mostly spent on the one class it needs least help with. This subclass keeps at most
+class was 8,934 of the 10,091 examples at 305 topics, so DIET's training time grew with every
+paraphrase the knowledge base gained, its epochs mostly spent on the one class it needs least
+help with. This subclass keeps at most
 `faq_examples_per_topic` questions of each topic in each language (the first ones, in the order
 kb_import writes them) and trains DIET unchanged on the rest: figures in reports/nlu_benchmark.md.
 The FAQ retriever still indexes every paraphrase (it reads the training data before this filter).
