@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Dict, List, Sequence, Set, Tuple
 
 import requests
-import yaml
 
 from benchmarks.heldout import load_queries
 from benchmarks.unanswerable import load_unanswerable
@@ -104,25 +103,17 @@ def measure(
 CONTRACT_MODEL = "FAQ-only NLU model, the 100 contract topics (top-1 on their questions)"
 
 
-def contract_topics() -> Set[str]:
-    from benchmarks.faq import CONTRACT
-
-    return {topic["id"] for topic in yaml.safe_load(CONTRACT.read_text("utf-8"))["topics"]}
-
-
 def faq_only_model(size: int, contract_only: bool = False) -> Tuple[Path, float, float]:
     """An NLU model with the FAQ pipeline of config.yml over `size` topics (real + SYNTHETIC), or
     over the 100 contract topics only, with its training seconds with empty caches (cold) and
     after rewording 20 topics."""
     from benchmarks.engines import cold_caches
-    from benchmarks.faq import Ours, changed, our_pipeline
+    from benchmarks.faq import Ours, changed, contract_topics, our_pipeline, restricted
     from benchmarks.synthetic import scaled_knowledge_base
-    from kb_import.model import KnowledgeBase
 
     scaled = scaled_knowledge_base(size)
     if contract_only:
-        contract = contract_topics()
-        scaled = KnowledgeBase([e for e in scaled.entries if e.id in contract], scaled.synonyms, scaled.sources)
+        scaled = restricted(scaled, contract_topics())
     with cold_caches():
         engine = Ours(f"{size}", our_pipeline())
         engine.train(changed(scaled, 20))
@@ -136,6 +127,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[2000])
     parser.add_argument("--report", type=Path, default=REPORT)
     args = parser.parse_args()
+    from benchmarks.faq import contract_topics
     from tests.stack import trained_model
 
     texts = {
@@ -166,7 +158,8 @@ def main() -> None:
         "|---|" + "---|" * (len(texts) + 3),
     ]
     for name, model, cold, warm in models:
-        results, top1 = measure(model, texts, topics, contract_topics() if name == CONTRACT_MODEL else None)
+        contract = contract_topics() if name == CONTRACT_MODEL else None
+        results, top1 = measure(model, texts, topics, contract)
         cells = [f"{results[g][0]:.0f} / {results[g][1]:.0f} ({results[g][2]})" for g in texts]
         seconds = f"{cold:.0f} | {warm:.0f}" if cold is not None else "- | -"
         lines.append(f"| {name} | " + " | ".join(cells) + f" | {100 * top1:.1f}% | {seconds} |")
